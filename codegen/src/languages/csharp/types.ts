@@ -1,0 +1,111 @@
+import { quicktypeSingle, type SchemaBundle } from "../../quicktype/run.js";
+import { EXTRA_MARKER, markOpenObjectsInBundle } from "../../schema/open-objects.js";
+
+export type CSharpFramework = "SystemTextJson" | "NewtonSoft";
+
+/**
+ * quicktype names a top-level enum `XEnum` and adds a class `X` that only holds `FromJson`; drop the
+ * holder and give the enum its schema's name.
+ */
+export function renameTopLevelEnums(source: string): string {
+  let s = source;
+  const holders = [
+    ...s.matchAll(
+      /\n {4}public class (\w+)\n {4}\{\n {8}public static \1Enum FromJson\(string json\) => .*\n {4}\}\n/g,
+    ),
+  ];
+  for (const h of holders) {
+    const name = h[1]!;
+    s = s.replace(h[0], "\n").replace(new RegExp(`\\b${name}Enum\\b`, "g"), name);
+  }
+  return s.replace(/\n{3,}/g, "\n\n");
+}
+
+/**
+ * An unconstrained (`{}`) property must keep an explicit JSON null apart from "absent" (quicktype writes
+ * `null` for both, e.g. `"$eq": null` for every unset filter operator):
+ * Newtonsoft: `JToken` plus Json.NET's `<Name>Specified` convention (present-but-null is written, absent is not);
+ * System.Text.Json: `JsonElement` (absent is `default`, not written).
+ */
+export function fixUnconstrainedProperties(source: string, framework: CSharpFramework): string {
+  if (framework === "NewtonSoft") {
+    return source
+      .replace(
+        /\[JsonProperty\("([^"]*)"\)\]\n(\s+)public object (\w+) \{ get; set; \}/g,
+        (_m, json: string, sp: string, name: string) =>
+          [
+            `[JsonProperty("${json}")]`,
+            `${sp}public JToken ${name} { get { return _${name}; } set { _${name} = value; ${name}Specified = true; } }`,
+            "",
+            `${sp}/// <summary>Whether ${name} is present (JSON null included); set by the setter and by deserialisation.</summary>`,
+            `${sp}[JsonIgnore]`,
+            `${sp}public bool ${name}Specified { get; set; }`,
+            "",
+            `${sp}private JToken _${name};`,
+          ].join("\n"),
+      )
+      .replace(/(\n {4}using Newtonsoft\.Json;\n)/, "$1    using Newtonsoft.Json.Linq;\n");
+  }
+  return source.replace(
+    /(\n(\s+))(?:\[JsonIgnore\(Condition = JsonIgnoreCondition\.WhenWritingNull\)\]\n\s+)?\[JsonPropertyName\("([^"]*)"\)\]\n\s+public object\? (\w+) \{ get; set; \}/g,
+    '$1[JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]$1[JsonPropertyName("$3")]$1public JsonElement $4 { get; set; }',
+  );
+}
+
+/**
+ * quicktype's Newtonsoft min/max-length converters dereference the value unconditionally, so a nullable
+ * string with maxLength (e.g. `DeploymentRecord.targetVersion: null`) throws NullReferenceException;
+ * let null pass through.
+ */
+export function nullSafeLengthConverters(source: string): string {
+  return source
+    .replace(
+      /(\n(\s+)var value = serializer\.Deserialize<string>\(reader\);)/g,
+      "$1\n$2if (value == null) return null;",
+    )
+    .replace(
+      /(\n(\s+)var value = \(string\)untypedValue;)/g,
+      "$1\n$2if (value == null)\n$2{\n$2    serializer.Serialize(writer, null);\n$2    return;\n$2}",
+    );
+}
+
+/**
+ * Open objects (declared properties, other members allowed) keep their undeclared members: the marker
+ * property quicktype generated for them (see `markOpenObjects`) becomes a `[JsonExtensionData]`
+ * dictionary — `IDictionary<string, JToken>` for Newtonsoft, `Dictionary<string, JsonElement>?` for
+ * System.Text.Json.
+ */
+export function csharpExtraMembers(source: string, framework: CSharpFramework): string {
+  const marker = new RegExp(
+    `^( +)(?:\\[JsonIgnore\\(Condition = JsonIgnoreCondition\\.WhenWritingNull\\)\\]\\n +)?\\[(?:JsonProperty|JsonPropertyName)\\("${EXTRA_MARKER}"[^\\]]*\\]\\n +public Dictionary<string, object>\\?? \\w+ \\{ get; set; \\}$`,
+    "gm",
+  );
+  return source.replace(marker, (_m, sp: string) =>
+    [
+      `${sp}/// <summary>`,
+      `${sp}/// Members the schema does not declare (the object is open), kept for the round trip.`,
+      `${sp}/// </summary>`,
+      `${sp}[JsonExtensionData]`,
+      framework === "NewtonSoft"
+        ? `${sp}public IDictionary<string, JToken> Extra { get; set; } = new Dictionary<string, JToken>();`
+        : `${sp}public Dictionary<string, JsonElement>? Extra { get; set; }`,
+    ].join("\n"),
+  );
+}
+
+/** Classes with `FromJson`/`ToJson`, for System.Text.Json (C# 8+) or Newtonsoft (C# 6, Mono-compatible). */
+export async function csharpTypes(
+  bundle: SchemaBundle,
+  namespace: string,
+  framework: CSharpFramework,
+): Promise<string> {
+  const options: Record<string, string> = { namespace, framework, "array-type": "list" };
+  if (framework === "NewtonSoft") options["csharp-version"] = "6";
+  const raw = await quicktypeSingle(markOpenObjectsInBundle(bundle), "csharp", options);
+  const body = raw.replace(/^(\/\/.*\n)+\n?/, "");
+  const fixed = csharpExtraMembers(
+    fixUnconstrainedProperties(renameTopLevelEnums(body), framework),
+    framework,
+  );
+  return `// <auto-generated />\n${framework === "NewtonSoft" ? nullSafeLengthConverters(fixed) : fixed}`;
+}

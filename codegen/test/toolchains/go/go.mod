@@ -1,0 +1,3 @@
+module sfn.dev/codegen-check
+
+go 1.24

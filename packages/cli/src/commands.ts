@@ -1,0 +1,63 @@
+/**
+ * Each `sfn` command group and the package bin that implements it. The sfn CLI owns no behaviour of its
+ * own: one implementation per command, in the package that owns the concept.
+ */
+export interface CommandRoute {
+  /** Package whose bin runs the command. */
+  packageName: string;
+  bin: string;
+  /** Arguments placed before the user's (e.g. `contract diff` → `sfn-codegen contract diff`). */
+  prefix: readonly string[];
+  summary: string;
+}
+
+export const commandRoutes: Readonly<Record<string, CommandRoute>> = {
+  codegen: {
+    packageName: "@sfn/codegen",
+    bin: "sfn-codegen",
+    prefix: [],
+    summary: "generate platform bindings and service-contract code (sfn codegen --help)",
+  },
+  contract: {
+    packageName: "@sfn/codegen",
+    bin: "sfn-codegen",
+    prefix: ["contract"],
+    summary: "contract tools, e.g. `sfn contract diff old.json new.json` (additive or breaking)",
+  },
+  db: {
+    packageName: "@sfn/datastore",
+    bin: "sfn-db",
+    prefix: [],
+    summary: "database: `sfn db migrate`, `sfn db grant-admin --database D --user U`",
+  },
+  audit: {
+    packageName: "@sfn/datastore",
+    bin: "sfn-db",
+    prefix: [],
+    summary: "audit trail: `sfn audit verify`, `sfn audit head`",
+  },
+  fixture: {
+    packageName: "@sfn/testkit",
+    bin: "sfn-fixture",
+    prefix: [],
+    summary: "the local test services: `sfn fixture up|down|status|env`",
+  },
+};
+
+/** `sfn audit verify` is `sfn-db audit-verify`: the audit group's verbs are prefixed on the way through. */
+export function argumentsFor(group: string, args: readonly string[]): string[] {
+  const route = commandRoutes[group];
+  if (route === undefined) return [...args];
+  if (group === "audit" && args[0] !== undefined && !args[0].startsWith("-")) {
+    return [`audit-${args[0]}`, ...args.slice(1)];
+  }
+  return [...route.prefix, ...args];
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commandRoutes).map((name) => name.length));
+  const lines = Object.entries(commandRoutes).map(
+    ([name, route]) => `  ${name.padEnd(width)}  ${route.summary}`,
+  );
+  return `usage: sfn <command> [arguments]\n\n${lines.join("\n")}\n`;
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from "tsup";
+
+export default defineConfig({
+  entry: ["src/index.ts"],
+  format: ["esm", "cjs"],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: "node22",
+  // canonicalize is ESM-only; bundling it keeps the CJS build loadable everywhere.
+  noExternal: ["canonicalize"],
+});

@@ -1,0 +1,116 @@
+import { abortError, throwIfAborted } from "@sfn/contracts";
+import pg from "pg";
+import { errorFromDriver, runCallback, transactionError } from "../errors/map-error.js";
+import type { QueryOptions, SqlDriver, SqlExecutor } from "./sql-driver.js";
+
+export interface PgDriverOptions {
+  /** An existing pool (not closed by the driver), or a connection string to open one. */
+  pool?: pg.Pool;
+  connectionString?: string;
+  /** Size of a pool the driver opens; default 10. */
+  maxConnections?: number;
+  /** Server-side statement_timeout of a pool the driver opens, in ms; a timeout raises TimeoutError. */
+  statementTimeoutMs?: number;
+}
+
+/** A driver on node-postgres. Production connections should log in as a member of `sfn_app`. */
+export function pgDriver(options: PgDriverOptions): SqlDriver {
+  const owned = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections ?? 10,
+      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+    });
+  if (owned) pool.on("error", () => {}); // idle-client errors surface on the next query instead
+  return {
+    kind: "pg",
+    async query(text, params, queryOptions) {
+      throwIfAborted(queryOptions?.signal);
+      const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+      try {
+        return await runOnClient(client, pool, text, params, queryOptions);
+      } finally {
+        client.release();
+      }
+    },
+    async exec(script) {
+      await pool.query(script).catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+    },
+    async transaction(fn) {
+      const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+      let broken = false;
+      try {
+        await client.query("BEGIN");
+        const result = await runCallback(() => fn(pgClientExecutor(client, pool)));
+        await client.query("COMMIT");
+        return result;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        throw transactionError(error);
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      if (owned) await pool.end();
+    },
+  };
+}
+
+/**
+ * An executor on one pg client, e.g. the runtime's client inside its own transaction: the DataStore then
+ * joins that transaction. `pool` (or any config) lets an AbortSignal cancel a running statement.
+ */
+export function pgClientExecutor(client: pg.ClientBase, pool?: pg.Pool): SqlExecutor {
+  return {
+    query: (text, params, options) => runOnClient(client, pool, text, params, options),
+    async exec(script) {
+      await client.query(script).catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+    },
+  };
+}
+
+async function runOnClient<Row>(
+  client: pg.ClientBase,
+  pool: pg.Pool | undefined,
+  text: string,
+  params: readonly unknown[] | undefined,
+  options: QueryOptions | undefined,
+): Promise<Row[]> {
+  const signal = options?.signal;
+  throwIfAborted(signal);
+  let cancelled = false;
+  const onAbort = () => {
+    cancelled = true;
+    void cancelBackend(client, pool);
+  };
+  signal?.addEventListener("abort", onAbort, { once: true });
+  try {
+    const result = await client.query(text, params as unknown[] | undefined);
+    return result.rows as Row[];
+  } catch (error) {
+    if (cancelled && signal) throw abortError(signal);
+    throw errorFromDriver(error);
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+  }
+}
+
+/** Asks the server to cancel the client's running statement, over a short-lived separate connection. */
+async function cancelBackend(client: pg.ClientBase, pool: pg.Pool | undefined): Promise<void> {
+  const pid = (client as unknown as { processID?: number }).processID;
+  if (pid === undefined || pool === undefined) return;
+  const canceller = new pg.Client(pool.options);
+  try {
+    await canceller.connect();
+    await canceller.query("SELECT pg_cancel_backend($1)", [pid]);
+  } catch {
+    // best effort: the statement then simply runs to its end
+  } finally {
+    await canceller.end().catch(() => {});
+  }
+}

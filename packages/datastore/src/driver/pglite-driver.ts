@@ -1,0 +1,55 @@
+import { throwIfAborted } from "@sfn/contracts";
+import { errorFromDriver, runCallback, transactionError } from "../errors/map-error.js";
+import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
+
+/** The part of a PGlite instance (or its transaction) the driver uses; `@electric-sql/pglite` 0.5.x. */
+export interface PGliteLike {
+  query<T>(text: string, params?: unknown[]): Promise<{ rows: T[] }>;
+  exec(text: string): Promise<unknown>;
+}
+
+export interface PGliteDatabaseLike extends PGliteLike {
+  transaction<T>(fn: (tx: PGliteLike) => Promise<T>): Promise<T>;
+}
+
+/**
+ * A driver on an in-process PGlite database (`await PGlite.create()`), the embedded default of
+ * `sfn dev`. PGlite has one session and runs statements one at a time; a statement cannot be cancelled
+ * once started, so an AbortSignal is honoured before each statement only.
+ */
+export function pgliteDriver(db: PGliteDatabaseLike): SqlDriver {
+  return {
+    kind: "pglite",
+    ...pgliteExecutor(db),
+    async transaction(fn) {
+      try {
+        return await db.transaction((tx) => runCallback(() => fn(pgliteExecutor(tx))));
+      } catch (error) {
+        throw transactionError(error);
+      }
+    },
+    async close() {},
+  };
+}
+
+/** An executor on a PGlite transaction, to let a DataStore join it. */
+export function pgliteExecutor(db: PGliteLike): SqlExecutor {
+  return {
+    async query<Row>(text: string, params?: readonly unknown[], options?: { signal?: AbortSignal }) {
+      throwIfAborted(options?.signal);
+      try {
+        const result = await db.query<Row>(text, params as unknown[] | undefined);
+        return result.rows;
+      } catch (error) {
+        throw errorFromDriver(error);
+      }
+    },
+    async exec(script: string) {
+      try {
+        await db.exec(script);
+      } catch (error) {
+        throw errorFromDriver(error);
+      }
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { randomBytes } from "node:crypto";
+import { ConflictError } from "@sfn/contracts";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bundledMigrationList, createDataStoreFactory, migrate, pgDriver } from "../src/index.js";
+import {
+  type Backend,
+  backendNames,
+  fixtureDatabaseUrl,
+  openBackend,
+  withDatabase,
+} from "./support/backends.js";
+import { DATABASE, seedGrants, users } from "./support/users.js";
+
+describe.each(backendNames)("indexes on %s", (backendName) => {
+  let backend: Backend;
+  beforeAll(async () => {
+    backend = await openBackend(backendName);
+    await seedGrants(backend.driver);
+    const alice = createDataStoreFactory({ driver: backend.driver, database: DATABASE }).createDataStore(
+      users.alice,
+    );
+    for (let batch = 0; batch < 4; batch++) {
+      await alice.insertMany(
+        "big",
+        Array.from({ length: 1000 }, (_, i) => ({ k: `v${batch * 1000 + i}`, group: i % 10 })),
+      );
+    }
+    await backend.driver.query("ANALYZE sfn.documents");
+  });
+  afterAll(async () => {
+    await backend?.close();
+  });
+
+  it("answers an equality filter with the GIN index while row-level security applies", async () => {
+    const plan = await backend.driver.transaction(async (tx) => {
+      await tx.query(
+        "SELECT set_config('role', 'sfn_app', true), set_config('sfn.user_id', 'alice', true), set_config('sfn.database', 'app', true), set_config('sfn.roles', '[\"user\"]', true)",
+      );
+      const [compiled] = await tx.query<{ where_sql: string; params: unknown }>(
+        "SELECT where_sql, params FROM sfn._compile_query($1::jsonb)",
+        [JSON.stringify({ filter: { k: "v1234" } })],
+      );
+      const rows = await tx.query<{ "QUERY PLAN": string }>(
+        `EXPLAIN SELECT d.id FROM sfn.documents d WHERE d.database = 'app' AND d.collection = 'big' AND ${compiled!.where_sql.replaceAll("$1", "$1::jsonb")}`,
+        [JSON.stringify(compiled!.params)],
+      );
+      return rows.map((r) => r["QUERY PLAN"]).join("\n");
+    });
+    expect(plan).toContain("documents_data");
+  });
+});
+
+describe("migrations (PostgreSQL)", () => {
+  const dbName = `sfn_datastore_test_${randomBytes(5).toString("hex")}`;
+  let url: string;
+  beforeAll(async () => {
+    const c = new pg.Client({ connectionString: fixtureDatabaseUrl() });
+    await c.connect();
+    await c.query(`CREATE DATABASE ${dbName}`);
+    await c.end();
+    url = withDatabase(fixtureDatabaseUrl(), dbName);
+  });
+  afterAll(async () => {
+    const c = new pg.Client({ connectionString: fixtureDatabaseUrl() });
+    await c.connect();
+    await c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await c.end();
+  });
+
+  it("are applied exactly once when several pods start at the same time", async () => {
+    const drivers = Array.from({ length: 4 }, () => pgDriver({ connectionString: url, maxConnections: 1 }));
+    try {
+      const results = await Promise.all(drivers.map((d) => migrate(d)));
+      const total = bundledMigrationList().length;
+      expect(results.map((r) => r.applied.length).sort()).toEqual([0, 0, 0, total]);
+      expect(results.every((r) => r.applied.length + r.alreadyApplied.length === total)).toBe(true);
+      expect(await migrate(drivers[0]!)).toMatchObject({ applied: [] });
+    } finally {
+      await Promise.all(drivers.map((d) => d.close()));
+    }
+  });
+
+  it("refuse to run when an applied migration changed", async () => {
+    const driver = pgDriver({ connectionString: url, maxConnections: 1 });
+    try {
+      const tampered = bundledMigrationList().map((m, i) =>
+        i === 0 ? { ...m, checksum: "0".repeat(64) } : m,
+      );
+      const error = await migrate(driver, { migrations: tampered }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({ code: "SFN_MIGRATION_CHECKSUM" });
+      const older = bundledMigrationList().slice(0, 2);
+      await expect(migrate(driver, { migrations: older })).rejects.toMatchObject({
+        code: "SFN_MIGRATION_UNKNOWN",
+      });
+    } finally {
+      await driver.close();
+    }
+  });
+});

@@ -1,0 +1,33 @@
+import { ValidationError } from "@sfn/contracts";
+import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
+
+/** Where the broker is: a raw TCP or TLS socket we open ourselves, or a WebSocket URL mqtt.js opens. */
+export type BrokerAddress =
+  | { transport: "tcp" | "tls"; host: string; port: number }
+  | { transport: "websocket"; url: string };
+
+const DEFAULT_PORTS: Record<string, number> = { mqtt: 1883, tcp: 1883, mqtts: 8883, ssl: 8883, tls: 8883 };
+
+/** Parses `mqtt://`, `tcp://`, `mqtts://`, `ssl://`, `tls://`, `ws://` and `wss://` broker URLs. */
+export function parseBrokerUrl(url: string): BrokerAddress {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ValidationError(`broker url '${url}' is not a URL`, {
+      code: MessagingErrorCodes.invalidArgument,
+    });
+  }
+  const scheme = parsed.protocol.replace(/:$/, "");
+  if (scheme === "ws" || scheme === "wss") return { transport: "websocket", url };
+  const defaultPort = DEFAULT_PORTS[scheme];
+  if (defaultPort === undefined) {
+    throw new ValidationError(
+      `broker url scheme '${scheme}' is not supported (mqtt, mqtts, tcp, ssl, tls, ws, wss)`,
+      { code: MessagingErrorCodes.invalidArgument },
+    );
+  }
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
+  const port = parsed.port === "" ? defaultPort : Number(parsed.port);
+  return { transport: defaultPort === 1883 ? "tcp" : "tls", host, port };
+}

@@ -1,0 +1,28 @@
+import type { Authenticator, Authorizer, Messaging, UserContext } from "@sfn/contracts";
+import type { PostgresDataStoreFactory } from "@sfn/datastore";
+import type { ServiceDefinition } from "../authoring/define-service.js";
+import type { RuntimeLogger } from "../observability/logger.js";
+import type { RuntimeMetrics } from "../observability/metrics.js";
+import type { FunctionValidators } from "../validation/contract-validators.js";
+import type { RetryPolicy } from "./retry.js";
+
+/** Everything the call pipeline needs, fixed at start-up. */
+export interface HostContext {
+  service: ServiceDefinition;
+  validators: Map<string, FunctionValidators>;
+  authenticator: Authenticator | undefined;
+  dataStores: PostgresDataStoreFactory | undefined;
+  authorizerFor: ((user: UserContext | undefined) => Authorizer) | undefined;
+  messagingFor: ((user: UserContext | undefined) => Messaging) | undefined;
+  config: Record<string, unknown>;
+  logger: RuntimeLogger;
+  metrics: RuntimeMetrics;
+  maxPayloadBytes: number;
+  topicPrefix: string | undefined;
+  retry: RetryPolicy;
+  defaultTimeoutMs: number;
+  dedup: boolean;
+  dedupTtlSeconds: number;
+  validateOutput: boolean;
+  now(): number;
+}

@@ -1,0 +1,130 @@
+import type { Socket } from "node:net";
+import { serviceTopic, sharedServiceSubscription } from "@sfn/contracts";
+import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
+import type { RuntimeLogger } from "../observability/logger.js";
+import type { HostTransport, InboundMessage } from "./transport.js";
+
+export interface MqttTransportOptions {
+  url: string;
+  serviceName: string;
+  /** Connections in the shared-subscription group; each handles one call at a time (P-QOS-6). */
+  concurrency: number;
+  /** Stable per replica across restarts (P-QOS-5). */
+  replicaId: string;
+  topicPrefix?: string;
+  group?: string;
+  /** Seconds; must exceed the longest call (P-TRN-7). */
+  keepalive: number;
+  sessionExpirySeconds: number;
+  shared: boolean;
+  username?: string;
+  password?: string;
+  logger: RuntimeLogger;
+}
+
+/** mqtt.js with ack-after-processing through `handleMessage`, one connection per concurrent call. */
+export function mqttTransport(options: MqttTransportOptions): HostTransport {
+  const clients: MqttClient[] = [];
+  const inFlight = new Set<Promise<void>>();
+  let accepting = true;
+  const topicOptions = options.topicPrefix ? { prefix: options.topicPrefix } : undefined;
+  const plain = serviceTopic(options.serviceName, topicOptions);
+  const shared = sharedServiceSubscription(options.serviceName, { ...topicOptions, group: options.group });
+  let filter = options.shared ? shared : plain;
+
+  const connectOne = (index: number, handler: (m: InboundMessage) => Promise<void>) =>
+    new Promise<MqttClient>((resolve, reject) => {
+      const client = mqtt.connect(options.url, {
+        protocolVersion: 5,
+        clientId: `sfn-${options.serviceName}-${options.replicaId}-${index}`,
+        clean: false,
+        keepalive: options.keepalive,
+        reconnectPeriod: 1000,
+        properties: { sessionExpiryInterval: options.sessionExpirySeconds },
+        username: options.username,
+        password: options.password,
+      });
+      client.handleMessage = (packet: IPublishPacket, done) => {
+        if (!accepting) return; // never acknowledged: redelivered after we leave (P-QOS-7)
+        const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
+        const props = packet.properties;
+        const work = handler({
+          payload,
+          responseTopic: props?.responseTopic,
+          correlationData: props?.correlationData,
+          publish: (topic, body, properties) =>
+            client.publish(topic, body, { qos: 1, retain: false, properties }, (error) => {
+              if (error) options.logger.warn({ err: error.message, topic }, "publish failed");
+            }),
+        })
+          .catch((error: unknown) => options.logger.error({ err: String(error) }, "handler failed"))
+          .then(() => done());
+        inFlight.add(work);
+        void work.finally(() => inFlight.delete(work));
+      };
+      // P-TRN-4: without no-delay, a PUBACK followed by the next reply waits for a delayed ACK (~40 ms).
+      const noDelay = () => (client.stream as unknown as Partial<Socket> | undefined)?.setNoDelay?.(true);
+      noDelay();
+      client.on("connect", noDelay);
+      client.on("error", (error) =>
+        options.logger.warn({ err: error.message, connection: index }, "mqtt error"),
+      );
+      client.once("connect", (connack) => {
+        // P-TRN-3: the CONNACK says whether `$share/` works (absent = available).
+        const available = connack.properties?.sharedSubscriptionAvailable !== false;
+        let reason = options.shared
+          ? "shared subscriptions available"
+          : "shared subscriptions disabled by config";
+        if (options.shared && !available) {
+          filter = plain;
+          reason = "broker reports no shared subscriptions: run exactly one replica";
+        }
+        client.subscribe(filter, { qos: 1 }, (error) => {
+          if (error) reject(error);
+          else {
+            options.logger.info(
+              {
+                connection: index,
+                mqttVersion: 5,
+                filter,
+                sessionPresent: connack.sessionPresent,
+                reason,
+              },
+              "subscribed",
+            );
+            resolve(client);
+          }
+        });
+      });
+    });
+
+  return {
+    get connected() {
+      return clients.length === options.concurrency && clients.every((c) => c.connected);
+    },
+    async start(handler) {
+      for (let i = 0; i < options.concurrency; i++) clients.push(await connectOne(i, handler));
+    },
+    async drain(graceMs) {
+      accepting = false;
+      // Not awaited: the UNSUBACK queues behind a running handler in mqtt.js's packet pipeline.
+      for (const c of clients) c.unsubscribe(filter, () => undefined);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.all([...inFlight]),
+        new Promise((r) => {
+          timer = setTimeout(r, graceMs);
+        }),
+      ]);
+      clearTimeout(timer);
+    },
+    async close(closeOptions = {}) {
+      await Promise.all(
+        clients.map((c) =>
+          c.endAsync(false, closeOptions.leave ? { properties: { sessionExpiryInterval: 0 } } : undefined),
+        ),
+      );
+      clients.length = 0;
+    },
+  };
+}

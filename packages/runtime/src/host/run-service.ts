@@ -1,0 +1,101 @@
+import { createAuthenticator } from "@sfn/authenticator";
+import { ValidationError } from "@sfn/contracts";
+import { createDataStoreFactory } from "@sfn/datastore";
+import { createMessagingClient } from "@sfn/messaging";
+import { pino } from "pino";
+import type { ServiceDefinition } from "../authoring/define-service.js";
+import { loadRuntimeConfig } from "../config/runtime-config.js";
+import { type HealthServer, startHealthServer } from "../observability/health-server.js";
+import type { RuntimeLogger } from "../observability/logger.js";
+import { createServiceHost, type ServiceHost, type ServiceHostOptions } from "./service-host.js";
+
+export interface RunningService {
+  host: ServiceHost;
+  health: HealthServer | undefined;
+  /** Graceful stop, as on SIGTERM. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The process entrypoint: configuration from SFN_* variables, pino logs, the authenticator and
+ * database, the host, `/healthz` `/readyz` `/metrics`, and a graceful stop on SIGTERM/SIGINT.
+ */
+export async function runService(
+  service: ServiceDefinition,
+  overrides: Partial<ServiceHostOptions> = {},
+  env: Record<string, string | undefined> = process.env,
+): Promise<RunningService> {
+  const config = loadRuntimeConfig(env);
+  const logger = pino({ level: config.logLevel, base: { service: service.name, replica: config.replicaId } });
+  const needsToken = Object.values(service.contract.functions).some((f) => f.authenticated !== false);
+  if (needsToken && !config.oidcIssuer && !overrides.authenticator) {
+    throw new ValidationError("missing setting SFN_OIDC_ISSUER", { details: { setting: "SFN_OIDC_ISSUER" } });
+  }
+  if (config.oidcIssuer && !config.oidcAudience && !overrides.authenticator) {
+    throw new ValidationError("missing setting SFN_OIDC_AUDIENCE", {
+      details: { setting: "SFN_OIDC_AUDIENCE" },
+    });
+  }
+  const authenticator =
+    overrides.authenticator ??
+    (config.oidcIssuer
+      ? await createAuthenticator(config.oidcIssuer, {
+          audience: config.oidcAudience!,
+          allowInsecureRequests: config.allowInsecureIssuer,
+        })
+      : undefined);
+  const dataStores =
+    overrides.dataStores ??
+    (config.databaseUrl
+      ? createDataStoreFactory({ connectionString: config.databaseUrl, database: config.database })
+      : undefined);
+  // Functions' own messaging (nested calls, notifications): one @sfn/messaging client, bound per call.
+  const messagingClient = overrides.messagingFor
+    ? undefined
+    : await createMessagingClient({
+        url: config.mqttUrl,
+        username: config.mqttUsername,
+        password: config.mqttPassword,
+        clientId: `sfn-${service.name}-${config.replicaId}-out`,
+        topicPrefix: config.topicPrefix,
+      });
+  const host = createServiceHost({
+    service,
+    mqttUrl: config.mqttUrl,
+    mqttUsername: config.mqttUsername,
+    mqttPassword: config.mqttPassword,
+    concurrency: config.concurrency,
+    replicaId: config.replicaId,
+    topicPrefix: config.topicPrefix,
+    authenticator,
+    dataStores,
+    logger: logger as unknown as RuntimeLogger,
+    messagingFor: messagingClient
+      ? (user) => messagingClient.createMessaging(user ?? { userId: "anonymous", roles: [], groups: [] })
+      : undefined,
+    dedup: config.dedup,
+    dedupTtlSeconds: config.dedupTtlSeconds,
+    defaultTimeoutMs: config.defaultTimeoutMs,
+    validateOutput: config.validateOutput,
+    ...overrides,
+  });
+  await host.start();
+  const health = config.httpPort === undefined ? undefined : await startHealthServer(host, config.httpPort);
+  let stopping: Promise<void> | undefined;
+  const shutdown = () => {
+    stopping ??= (async () => {
+      logger.info("shutting down");
+      await host.stop({ graceMs: config.shutdownGraceMs });
+      await health?.close();
+      await messagingClient?.close();
+      if (!overrides.dataStores) await dataStores?.close();
+    })();
+    return stopping;
+  };
+  const onSignal = () => {
+    void shutdown().then(() => process.exit(0));
+  };
+  process.once("SIGTERM", onSignal);
+  process.once("SIGINT", onSignal);
+  return { host, health, shutdown };
+}

@@ -1,0 +1,172 @@
+import type { Authenticator, Authorizer, Messaging, UserContext } from "@sfn/contracts";
+import { DEFAULT_MAX_PAYLOAD_BYTES, ValidationError } from "@sfn/contracts";
+import { type PostgresDataStoreFactory, processedCalls } from "@sfn/datastore";
+import type { ServiceDefinition } from "../authoring/define-service.js";
+import { jsonLogger, type RuntimeLogger } from "../observability/logger.js";
+import { createMetrics, type RuntimeMetrics } from "../observability/metrics.js";
+import { compileContract } from "../validation/contract-validators.js";
+import { processMessage } from "./call-pipeline.js";
+import type { HostContext } from "./host-context.js";
+import { mqttTransport } from "./mqtt-transport.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import type { HostTransport } from "./transport.js";
+
+export interface ServiceHostOptions {
+  service: ServiceDefinition;
+  /** Broker URL (mqtt://host:port); required unless `transport` is given. */
+  mqttUrl?: string;
+  mqttUsername?: string;
+  mqttPassword?: string;
+  /** A ready transport (tests, other clients); replaces the built-in mqtt.js one. */
+  transport?: HostTransport;
+  /** Concurrent calls = connections in the shared-subscription group; default 8. */
+  concurrency?: number;
+  /** Stable across restarts of this replica (client ids, P-QOS-5); default "0". */
+  replicaId?: string;
+  topicPrefix?: string;
+  group?: string;
+  /** Use `$share/…` (default true); false subscribes the plain topic: one replica only (P-TRN-3). */
+  sharedSubscription?: boolean;
+  /** MQTT keep-alive in seconds; default 60 (must exceed the longest call, P-TRN-7). */
+  keepaliveSeconds?: number;
+  sessionExpirySeconds?: number;
+  /** Validates tokens; required when any function is authenticated. */
+  authenticator?: Authenticator;
+  /** Database of the functions; enables the injected DataStore and exactly-once effects. */
+  dataStores?: PostgresDataStoreFactory;
+  authorizerFor?: (user: UserContext | undefined) => Authorizer;
+  messagingFor?: (user: UserContext | undefined) => Messaging;
+  config?: Record<string, unknown>;
+  logger?: RuntimeLogger;
+  maxPayloadBytes?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Function time limit when the contract gives none; default 30,000 ms. */
+  defaultTimeoutMs?: number;
+  /** De-duplicate non-idempotent functions by callId (default true; needs `dataStores`). */
+  dedup?: boolean;
+  /** Retention of processed-call records; default 24 h. */
+  dedupTtlSeconds?: number;
+  /** Purge expired records this often; default 10 min (0 disables). */
+  purgeIntervalMs?: number;
+  /** Validate results against the output schema (development mode); default false. */
+  validateOutput?: boolean;
+  now?: () => number;
+}
+
+export type HostState = "created" | "starting" | "running" | "draining" | "stopped";
+
+/** A running service: its calls, health and metrics. */
+export interface ServiceHost {
+  readonly state: HostState;
+  readonly ready: boolean;
+  readonly metrics: RuntimeMetrics;
+  start(): Promise<void>;
+  /** Graceful stop (P-QOS-7): take no more calls, finish in-flight ones within `graceMs`, disconnect. */
+  stop(options?: { graceMs?: number; leave?: boolean }): Promise<void>;
+}
+
+/**
+ * Builds the host of one service. Contract schemas are compiled now, so a broken contract fails here
+ * (ValidationError) rather than on the first call.
+ */
+export function createServiceHost(options: ServiceHostOptions): ServiceHost {
+  const { service } = options;
+  const needsToken = Object.values(service.contract.functions).some((f) => f.authenticated !== false);
+  if (needsToken && !options.authenticator) {
+    throw new ValidationError("an authenticator is required: the service has authenticated functions", {
+      details: { setting: "authenticator" },
+    });
+  }
+  const logger = (options.logger ?? jsonLogger()).child({ service: service.name });
+  const metrics = createMetrics(service.name);
+  const concurrency = options.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ValidationError("concurrency must be a positive integer", {
+      details: { setting: "concurrency" },
+    });
+  }
+  let transport: HostTransport;
+  if (options.transport) transport = options.transport;
+  else if (options.mqttUrl) {
+    transport = mqttTransport({
+      url: options.mqttUrl,
+      serviceName: service.name,
+      concurrency,
+      replicaId: options.replicaId ?? "0",
+      topicPrefix: options.topicPrefix,
+      group: options.group,
+      keepalive: options.keepaliveSeconds ?? 60,
+      sessionExpirySeconds: options.sessionExpirySeconds ?? 3600,
+      shared: options.sharedSubscription ?? true,
+      username: options.mqttUsername,
+      password: options.mqttPassword,
+      logger,
+    });
+  } else {
+    throw new ValidationError("mqttUrl or transport is required", { details: { setting: "mqttUrl" } });
+  }
+  const host: HostContext = {
+    service,
+    validators: compileContract(service.contract),
+    authenticator: options.authenticator,
+    dataStores: options.dataStores,
+    authorizerFor: options.authorizerFor,
+    messagingFor: options.messagingFor,
+    config: options.config ?? {},
+    logger,
+    metrics,
+    maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    topicPrefix: options.topicPrefix,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    defaultTimeoutMs: options.defaultTimeoutMs ?? 30_000,
+    dedup: options.dedup ?? true,
+    dedupTtlSeconds: options.dedupTtlSeconds ?? 86_400,
+    validateOutput: options.validateOutput ?? false,
+    now: options.now ?? Date.now,
+  };
+  if (host.dedup && !host.dataStores) {
+    logger.warn({}, "no database configured: calls are not de-duplicated (development only)");
+  }
+  let state: HostState = "created";
+  let purgeTimer: NodeJS.Timeout | undefined;
+  const purge = async () => {
+    const driver = host.dataStores?.driver;
+    if (!driver) return;
+    try {
+      const n = await driver.transaction((tx) => processedCalls.purgeExpired(tx));
+      if (n > 0) logger.info({ purged: n }, "expired processed-call records purged");
+    } catch (error) {
+      logger.warn({ err: String(error) }, "purge of processed-call records failed");
+    }
+  };
+  return {
+    get state() {
+      return state;
+    },
+    get ready() {
+      return state === "running" && transport.connected;
+    },
+    metrics,
+    async start() {
+      if (state !== "created") throw new ValidationError(`host is ${state}`);
+      state = "starting";
+      await transport.start((message) => processMessage(host, message));
+      const every = options.purgeIntervalMs ?? 600_000;
+      if (host.dataStores && every > 0) {
+        purgeTimer = setInterval(() => void purge(), every);
+        purgeTimer.unref();
+      }
+      state = "running";
+      logger.info({ concurrency, functions: Object.keys(service.functions) }, "service ready");
+    },
+    async stop(stopOptions = {}) {
+      if (state === "stopped" || state === "draining") return;
+      state = "draining";
+      clearInterval(purgeTimer);
+      await transport.drain(stopOptions.graceMs ?? 10_000);
+      await transport.close({ leave: stopOptions.leave });
+      state = "stopped";
+      logger.info({}, "service stopped");
+    },
+  };
+}

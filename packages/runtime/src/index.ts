@@ -1,0 +1,36 @@
+// @sfn/runtime — the function host: authoring API, call pipeline (protocol.md §7), client (see README.md).
+
+export type { CallContext, FunctionHandler } from "./authoring/call-context.js";
+export {
+  type FunctionOptions,
+  fn,
+  type ServiceDependencies,
+  service,
+  serviceFromClass,
+} from "./authoring/decorators.js";
+export {
+  type DefineServiceInput,
+  defineService,
+  type ServiceDefinition,
+} from "./authoring/define-service.js";
+export {
+  type CallOptions,
+  type ClientOptions,
+  createClient,
+  type ServiceClient,
+} from "./client/create-client.js";
+export { loadRuntimeConfig, type RuntimeConfig } from "./config/runtime-config.js";
+export { ANONYMOUS_USER } from "./host/execute.js";
+export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./host/retry.js";
+export { type RunningService, runService } from "./host/run-service.js";
+export {
+  createServiceHost,
+  type HostState,
+  type ServiceHost,
+  type ServiceHostOptions,
+} from "./host/service-host.js";
+export type { HostTransport, InboundMessage } from "./host/transport.js";
+export { type HealthServer, startHealthServer } from "./observability/health-server.js";
+export { jsonLogger, type LogLevel, type RuntimeLogger, silentLogger } from "./observability/logger.js";
+export type { RuntimeMetrics } from "./observability/metrics.js";
+export { compileContract, type FunctionValidators } from "./validation/contract-validators.js";

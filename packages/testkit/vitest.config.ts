@@ -1,0 +1,3 @@
+import { defineUnitConfig } from "./src/vitest.js";
+
+export default defineUnitConfig();

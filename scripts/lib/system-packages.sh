@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Sourced by scripts/test: installs the Debian packages the language checks need, only when missing.
+# (Mosquitto and PostgreSQL are installed by the fixture itself, `sfn-fixture up`.)
+
+sfn_ensure_apt_packages() {
+  local missing=()
+  local package
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || sfn_die "need root or sudo to install: ${missing[*]}"
+    sudo="sudo"
+  fi
+  sfn_log "apt-get install ${missing[*]}"
+  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2; then
+    $sudo apt-get update -qq >&2 || true
+    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 \
+      || sfn_die "could not install ${missing[*]} with apt-get"
+  fi
+}
+
+# C#: no .NET SDK is installable here; codegen compiles its Newtonsoft output with Mono.
+SFN_LANGUAGE_APT_PACKAGES=(mono-mcs mono-runtime libnewtonsoft-json-cil-dev)
