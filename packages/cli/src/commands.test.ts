@@ -12,6 +12,8 @@ describe("sfn command routing", () => {
     expect(argumentsFor("audit", ["verify", "--url", "x"])).toEqual(["audit-verify", "--url", "x"]);
     expect(argumentsFor("db", ["migrate"])).toEqual(["migrate"]);
     expect(argumentsFor("fixture", ["up"])).toEqual(["up"]);
+    expect(argumentsFor("dev", ["examples/user-service"])).toEqual(["dev", "examples/user-service"]);
+    expect(argumentsFor("call", ["UserService", "getUser"])).toEqual(["call", "UserService", "getUser"]);
   });
 
   it("lists every command in the usage text", () => {

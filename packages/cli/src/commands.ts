@@ -36,6 +36,24 @@ export const commandRoutes: Readonly<Record<string, CommandRoute>> = {
     prefix: [],
     summary: "audit trail: `sfn audit verify`, `sfn audit head`",
   },
+  dev: {
+    packageName: "@sfn/dev",
+    bin: "sfn-dev",
+    prefix: ["dev"],
+    summary: "run a service with an embedded broker, database and OIDC issuer: `sfn dev [service-dir]`",
+  },
+  call: {
+    packageName: "@sfn/dev",
+    bin: "sfn-dev",
+    prefix: ["call"],
+    summary: "call a function: `sfn call <service> <function> --params '{...}' --as carol`",
+  },
+  runtime: {
+    packageName: "@sfn/runtime",
+    bin: "sfn-runtime",
+    prefix: [],
+    summary: "the function host process: `sfn runtime start|check [service-dir]`",
+  },
   fixture: {
     packageName: "@sfn/testkit",
     bin: "sfn-fixture",

@@ -9,6 +9,7 @@ export {
   serviceFromClass,
 } from "./authoring/decorators.js";
 export {
+  type AnyFunctionHandler,
   type DefineServiceInput,
   defineService,
   type ServiceDefinition,
@@ -20,9 +21,17 @@ export {
   type ServiceClient,
 } from "./client/create-client.js";
 export { loadRuntimeConfig, type RuntimeConfig } from "./config/runtime-config.js";
+export { devGrantsSeeder, loadService } from "./entry/load-service.js";
+export {
+  type LoadedServiceConfig,
+  loadServiceConfig,
+  SERVICE_CONFIG_FILE,
+  type ServiceConfig,
+} from "./entry/service-config.js";
 export { ANONYMOUS_USER } from "./host/execute.js";
+export { type OpenDatabaseOptions, openDatabase } from "./host/open-database.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./host/retry.js";
-export { type RunningService, runService } from "./host/run-service.js";
+export { type RunningService, type RunServiceOptions, runService } from "./host/run-service.js";
 export {
   createServiceHost,
   type HostState,

@@ -8,7 +8,14 @@ export interface ServiceDefinition {
   readonly functions: Readonly<Record<string, FunctionHandler>>;
 }
 
-export interface DefineServiceInput<F extends Record<string, FunctionHandler>> {
+/**
+ * Any handler, whatever its parameter, result and config types: handlers declare their own parameter
+ * types (validated against the contract before they run), which `FunctionHandler<unknown>` would reject.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: parameters are typed by each handler; the contract validates them
+export type AnyFunctionHandler = FunctionHandler<any, any, any>;
+
+export interface DefineServiceInput<F extends Record<string, AnyFunctionHandler>> {
   name: string;
   contract: ServiceContract;
   functions: F;
@@ -18,7 +25,7 @@ export interface DefineServiceInput<F extends Record<string, FunctionHandler>> {
  * Declares a service without decorators. Every contract function needs a handler and every handler
  * a contract function; otherwise a ValidationError (SFN_VALIDATION) names the mismatch.
  */
-export function defineService<F extends Record<string, FunctionHandler>>(
+export function defineService<F extends Record<string, AnyFunctionHandler>>(
   input: DefineServiceInput<F>,
 ): ServiceDefinition {
   const { name, contract, functions } = input;
@@ -39,5 +46,9 @@ export function defineService<F extends Record<string, FunctionHandler>>(
       details: { missing, unknown },
     });
   }
-  return Object.freeze({ name, contract, functions: Object.freeze({ ...functions }) });
+  return Object.freeze({
+    name,
+    contract,
+    functions: Object.freeze({ ...functions }) as Readonly<Record<string, FunctionHandler>>,
+  });
 }

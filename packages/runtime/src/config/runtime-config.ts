@@ -4,6 +4,8 @@ import { ValidationError } from "@sfn/contracts";
 /** The host's settings, read from SFN_* environment variables. */
 export interface RuntimeConfig {
   mqttUrl: string;
+  /** SFN_MQTT_PROTOCOL: 5 (default) or 3.1.1 (aedes, the broker `sfn dev` embeds). */
+  mqttProtocolVersion: 4 | 5;
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
   concurrency: number;
@@ -12,6 +14,7 @@ export interface RuntimeConfig {
   oidcIssuer: string | undefined;
   oidcAudience: string | undefined;
   allowInsecureIssuer: boolean;
+  /** postgres://… or pglite:<directory> (PGlite in this process, the embedded default of `sfn dev`). */
   databaseUrl: string | undefined;
   database: string;
   httpPort: number | undefined;
@@ -64,6 +67,13 @@ function url(env: Env, name: string, protocols: string[], required: boolean): st
   return raw;
 }
 
+function protocolLevel(env: Env): 4 | 5 {
+  const raw = env.SFN_MQTT_PROTOCOL;
+  if (raw === undefined || raw === "" || raw === "5" || raw === "5.0") return 5;
+  if (raw === "3.1.1" || raw === "4") return 4;
+  return invalid("SFN_MQTT_PROTOCOL", "5 or 3.1.1");
+}
+
 /**
  * Reads the configuration; a missing or invalid setting throws a ValidationError whose message and
  * `details.setting` name it.
@@ -76,6 +86,7 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const httpPort = env.SFN_HTTP_PORT ? integer(env, "SFN_HTTP_PORT", 0, 0, 65_535) : undefined;
   return {
     mqttUrl: url(env, "SFN_MQTT_URL", ["mqtt:", "mqtts:", "ws:", "wss:", "tcp:"], true)!,
+    mqttProtocolVersion: protocolLevel(env),
     mqttUsername: env.SFN_MQTT_USERNAME || undefined,
     mqttPassword: env.SFN_MQTT_PASSWORD || undefined,
     concurrency: integer(env, "SFN_CONCURRENCY", 8, 1, 256),
@@ -84,7 +95,7 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
     oidcIssuer: url(env, "SFN_OIDC_ISSUER", ["http:", "https:"], false),
     oidcAudience: env.SFN_OIDC_AUDIENCE || undefined,
     allowInsecureIssuer: boolean(env, "SFN_OIDC_ALLOW_INSECURE", false),
-    databaseUrl: url(env, "SFN_DATABASE_URL", ["postgres:", "postgresql:"], false),
+    databaseUrl: url(env, "SFN_DATABASE_URL", ["postgres:", "postgresql:", "pglite:"], false),
     database: env.SFN_DATABASE || "app",
     httpPort,
     logLevel: logLevel as RuntimeConfig["logLevel"],

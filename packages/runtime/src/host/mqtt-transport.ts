@@ -17,6 +17,12 @@ export interface MqttTransportOptions {
   keepalive: number;
   sessionExpirySeconds: number;
   shared: boolean;
+  /**
+   * MQTT protocol level: 5 (default) or 4 (MQTT 3.1.1, for brokers such as aedes). At 4 no properties
+   * travel (the envelope carries replyTo and callId anyway) and `$share/` is not used: a 3.1.1 broker
+   * may accept the filter and deliver nothing, so exactly one replica subscribes to the plain topic.
+   */
+  protocolVersion?: 4 | 5;
   username?: string;
   password?: string;
   logger: RuntimeLogger;
@@ -30,17 +36,20 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
   const topicOptions = options.topicPrefix ? { prefix: options.topicPrefix } : undefined;
   const plain = serviceTopic(options.serviceName, topicOptions);
   const shared = sharedServiceSubscription(options.serviceName, { ...topicOptions, group: options.group });
-  let filter = options.shared ? shared : plain;
+  const protocolVersion = options.protocolVersion ?? 5;
+  let filter = options.shared && protocolVersion === 5 ? shared : plain;
 
   const connectOne = (index: number, handler: (m: InboundMessage) => Promise<void>) =>
     new Promise<MqttClient>((resolve, reject) => {
       const client = mqtt.connect(options.url, {
-        protocolVersion: 5,
+        protocolVersion,
         clientId: `sfn-${options.serviceName}-${options.replicaId}-${index}`,
         clean: false,
         keepalive: options.keepalive,
         reconnectPeriod: 1000,
-        properties: { sessionExpiryInterval: options.sessionExpirySeconds },
+        ...(protocolVersion === 5
+          ? { properties: { sessionExpiryInterval: options.sessionExpirySeconds } }
+          : {}),
         username: options.username,
         password: options.password,
       });
@@ -53,9 +62,14 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
           responseTopic: props?.responseTopic,
           correlationData: props?.correlationData,
           publish: (topic, body, properties) =>
-            client.publish(topic, body, { qos: 1, retain: false, properties }, (error) => {
-              if (error) options.logger.warn({ err: error.message, topic }, "publish failed");
-            }),
+            client.publish(
+              topic,
+              body,
+              { qos: 1, retain: false, ...(protocolVersion === 5 ? { properties } : {}) },
+              (error) => {
+                if (error) options.logger.warn({ err: error.message, topic }, "publish failed");
+              },
+            ),
         })
           .catch((error: unknown) => options.logger.error({ err: String(error) }, "handler failed"))
           .then(() => done());
@@ -72,10 +86,12 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
       client.once("connect", (connack) => {
         // P-TRN-3: the CONNACK says whether `$share/` works (absent = available).
         const available = connack.properties?.sharedSubscriptionAvailable !== false;
-        let reason = options.shared
-          ? "shared subscriptions available"
-          : "shared subscriptions disabled by config";
-        if (options.shared && !available) {
+        let reason = !options.shared
+          ? "shared subscriptions disabled by config"
+          : protocolVersion === 5
+            ? "shared subscriptions available"
+            : "MQTT 3.1.1: plain subscription, run exactly one replica";
+        if (options.shared && protocolVersion === 5 && !available) {
           filter = plain;
           reason = "broker reports no shared subscriptions: run exactly one replica";
         }
@@ -85,7 +101,7 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
             options.logger.info(
               {
                 connection: index,
-                mqttVersion: 5,
+                mqttVersion: protocolVersion,
                 filter,
                 sessionPresent: connack.sessionPresent,
                 reason,
@@ -100,10 +116,13 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
 
   return {
     get connected() {
-      return clients.length === options.concurrency && clients.every((c) => c.connected);
+      return clients.length > 0 && clients.every((c) => c.connected);
     },
     async start(handler) {
-      for (let i = 0; i < options.concurrency; i++) clients.push(await connectOne(i, handler));
+      // A plain (unshared) filter gets every message on every connection: then one connection only.
+      for (let i = 0; i < options.concurrency && (i === 0 || filter === shared); i++) {
+        clients.push(await connectOne(i, handler));
+      }
     },
     async drain(graceMs) {
       accepting = false;
@@ -121,7 +140,12 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
     async close(closeOptions = {}) {
       await Promise.all(
         clients.map((c) =>
-          c.endAsync(false, closeOptions.leave ? { properties: { sessionExpiryInterval: 0 } } : undefined),
+          c.endAsync(
+            false,
+            closeOptions.leave && protocolVersion === 5
+              ? { properties: { sessionExpiryInterval: 0 } }
+              : undefined,
+          ),
         ),
       );
       clients.length = 0;

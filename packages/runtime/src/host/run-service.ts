@@ -1,12 +1,13 @@
 import { createAuthenticator } from "@sfn/authenticator";
 import { ValidationError } from "@sfn/contracts";
-import { createDataStoreFactory } from "@sfn/datastore";
+import type { SqlDriver } from "@sfn/datastore";
 import { createMessagingClient } from "@sfn/messaging";
 import { pino } from "pino";
 import type { ServiceDefinition } from "../authoring/define-service.js";
 import { loadRuntimeConfig } from "../config/runtime-config.js";
 import { type HealthServer, startHealthServer } from "../observability/health-server.js";
 import type { RuntimeLogger } from "../observability/logger.js";
+import { openDatabase } from "./open-database.js";
 import { createServiceHost, type ServiceHost, type ServiceHostOptions } from "./service-host.js";
 
 export interface RunningService {
@@ -20,11 +21,17 @@ export interface RunningService {
  * The process entrypoint: configuration from SFN_* variables, pino logs, the authenticator and
  * database, the host, `/healthz` `/readyz` `/metrics`, and a graceful stop on SIGTERM/SIGINT.
  */
+export interface RunServiceOptions extends Partial<ServiceHostOptions> {
+  /** Seeds an embedded (`pglite:`) database after its migrations, e.g. the grants of `sfn.config.json`'s `dev`. */
+  prepareEmbeddedDatabase?: (driver: SqlDriver) => Promise<void>;
+}
+
 export async function runService(
   service: ServiceDefinition,
-  overrides: Partial<ServiceHostOptions> = {},
+  options: RunServiceOptions = {},
   env: Record<string, string | undefined> = process.env,
 ): Promise<RunningService> {
+  const { prepareEmbeddedDatabase, ...overrides } = options;
   const config = loadRuntimeConfig(env);
   const logger = pino({ level: config.logLevel, base: { service: service.name, replica: config.replicaId } });
   const needsToken = Object.values(service.contract.functions).some((f) => f.authenticated !== false);
@@ -47,7 +54,11 @@ export async function runService(
   const dataStores =
     overrides.dataStores ??
     (config.databaseUrl
-      ? createDataStoreFactory({ connectionString: config.databaseUrl, database: config.database })
+      ? await openDatabase({
+          url: config.databaseUrl,
+          database: config.database,
+          prepareEmbedded: prepareEmbeddedDatabase,
+        })
       : undefined);
   // Functions' own messaging (nested calls, notifications): one @sfn/messaging client, bound per call.
   const messagingClient = overrides.messagingFor
@@ -57,6 +68,7 @@ export async function runService(
         username: config.mqttUsername,
         password: config.mqttPassword,
         clientId: `sfn-${service.name}-${config.replicaId}-out`,
+        protocolVersion: config.mqttProtocolVersion,
         topicPrefix: config.topicPrefix,
       });
   const host = createServiceHost({
@@ -64,6 +76,7 @@ export async function runService(
     mqttUrl: config.mqttUrl,
     mqttUsername: config.mqttUsername,
     mqttPassword: config.mqttPassword,
+    mqttProtocolVersion: config.mqttProtocolVersion,
     concurrency: config.concurrency,
     replicaId: config.replicaId,
     topicPrefix: config.topicPrefix,

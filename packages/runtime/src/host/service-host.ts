@@ -27,6 +27,8 @@ export interface ServiceHostOptions {
   group?: string;
   /** Use `$share/…` (default true); false subscribes the plain topic: one replica only (P-TRN-3). */
   sharedSubscription?: boolean;
+  /** MQTT protocol level of the built-in transport: 5 (default) or 4 (3.1.1: plain subscription, one connection). */
+  mqttProtocolVersion?: 4 | 5;
   /** MQTT keep-alive in seconds; default 60 (must exceed the longest call, P-TRN-7). */
   keepaliveSeconds?: number;
   sessionExpirySeconds?: number;
@@ -98,6 +100,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
       keepalive: options.keepaliveSeconds ?? 60,
       sessionExpirySeconds: options.sessionExpirySeconds ?? 3600,
       shared: options.sharedSubscription ?? true,
+      protocolVersion: options.mqttProtocolVersion ?? 5,
       username: options.mqttUsername,
       password: options.mqttPassword,
       logger,

@@ -105,6 +105,6 @@ export function notesService(name: string): ServiceDefinition {
   return defineService({
     name,
     contract: notesContract(name),
-    functions: notesFunctions as unknown as ServiceDefinition["functions"],
+    functions: notesFunctions,
   });
 }

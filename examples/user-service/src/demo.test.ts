@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { runDemo } from "./demo.js";
+
+describe("user-service demo on sfn dev (the README's main job)", () => {
+  it("answers an authorised call, a validation error, a forbidden call, and a duplicate callId once", async () => {
+    const result = await runDemo();
+    const byTitle = Object.fromEntries(result.steps.map((s) => [s.title, s.outcome]));
+    const created = byTitle["authorised call: carol (admin) creates a user"];
+    expect(created).toMatchObject({ status: "success", result: { userId: expect.any(String) } });
+    const userId = (created as { result: { userId: string } }).result.userId;
+    expect(byTitle["carol reads it back"]).toMatchObject({
+      status: "success",
+      result: { userId, email: "ada@example.test", name: "Ada Lovelace" },
+    });
+    expect(byTitle["validation error: a bad email and an empty name"]).toMatchObject({
+      status: "error",
+      type: "ValidationError",
+      code: "SFN_PARAMETERS_INVALID",
+      details: {
+        violations: expect.arrayContaining([
+          expect.objectContaining({ path: "/body/parameters/email", keyword: "format" }),
+          expect.objectContaining({ path: "/body/parameters/name", keyword: "minLength" }),
+        ]),
+      },
+    });
+    expect(byTitle["forbidden: mallory has no role that may write users"]).toMatchObject({
+      status: "error",
+      type: "Forbidden",
+      code: "SFN_FORBIDDEN",
+    });
+    const first = byTitle["duplicate callId, first delivery: executed"];
+    const second = byTitle["duplicate callId, second delivery: the stored reply, not run again"];
+    expect(first).toMatchObject({ status: "success" });
+    expect(second).toEqual(first);
+    expect(result.usersAfterDuplicate).toBe(result.usersBeforeDuplicate + 1);
+    expect(result.notifications).toContainEqual({ type: "user created", userId });
+  });
+});
