@@ -33,7 +33,9 @@ const serviceDir = join(dirname(fileURLToPath(import.meta.url)), "..");
  * authorised call, a validation error, a forbidden call, and one call sent twice with the same callId
  * — answered twice, executed once.
  */
-export async function runDemo(options: { onStep?: (step: DemoStep) => void; onLog?: (text: string) => void } = {}) {
+export async function runDemo(
+  options: { onStep?: (step: DemoStep) => void; onLog?: (text: string) => void } = {},
+) {
   const stateDir = mkdtempSync(join(tmpdir(), "sfn-user-service-demo-"));
   const dev = await startDev({
     serviceDir,
@@ -56,11 +58,20 @@ export async function runDemo(options: { onStep?: (step: DemoStep) => void; onLo
     ): Promise<Outcome> => {
       let outcome: Outcome;
       try {
-        outcome = { status: "success", result: (await caller.call("UserService", fn, parameters, { as, callId })).result };
+        outcome = {
+          status: "success",
+          result: (await caller.call("UserService", fn, parameters, { as, callId })).result,
+        };
       } catch (error) {
         if (!(error instanceof SfnError)) throw error;
         const info = error.toErrorInfo();
-        outcome = { status: "error", type: info.type, code: info.code, message: info.message, details: info.details };
+        outcome = {
+          status: "error",
+          type: info.type,
+          code: info.code,
+          message: info.message,
+          details: info.details,
+        };
       }
       const done = { title, as, call: `${fn}(${JSON.stringify(parameters)})`, outcome };
       steps.push(done);
@@ -91,7 +102,13 @@ export async function runDemo(options: { onStep?: (step: DemoStep) => void; onLo
     const callId = newCallId();
     const grace = { email: "grace@example.test", name: "Grace Hopper" };
     await step("duplicate callId, first delivery: executed", "carol", "createUser", grace, callId);
-    await step("duplicate callId, second delivery: the stored reply, not run again", "carol", "createUser", grace, callId);
+    await step(
+      "duplicate callId, second delivery: the stored reply, not run again",
+      "carol",
+      "createUser",
+      grace,
+      callId,
+    );
     const usersAfterDuplicate = await total();
     // Notifications are fire-and-forget; give the last one a moment to arrive before reporting.
     for (let i = 0; i < 20 && notifications.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
