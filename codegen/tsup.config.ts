@@ -6,5 +6,7 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // import.meta.url in the CJS build (the generator fingerprint hashes the code it runs from).
+  shims: true,
   target: "node22",
 });

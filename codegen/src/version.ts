@@ -1,8 +1,4 @@
-/** Version of the generator; part of every cache key. Keep in step with package.json. */
-export const GENERATOR_VERSION = "0.1.0";
+import pkg from "../package.json" with { type: "json" };
 
-/**
- * Revision of the generated output within a version; part of every cache key so that a change of output
- * (e.g. 2: extension members for open objects) is never served from a cache filled by an older build.
- */
-export const OUTPUT_REVISION = 2;
+/** Version of the generator (this package's version); part of every cache key. */
+export const GENERATOR_VERSION: string = pkg.version;

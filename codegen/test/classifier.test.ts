@@ -71,6 +71,19 @@ describe("contract compatibility classifier", () => {
     expect(rules).toContain("additive /definitions/Address/properties/street/maxLength constraint-loosened");
   });
 
+  it("another format or pattern is breaking in both directions; adding one to an output is additive", () => {
+    const b = order();
+    props(b, "Address").postcode = { type: "string", pattern: "^[0-9]{5}$" };
+    props(b, "ProcessOrderResponse_v2").orderId = { type: "string", format: "date" };
+    props(b, "Order").createdAt = { type: "string", format: "date-time", pattern: "Z$" };
+    const rules = classify(order(), b).differences.map((d) => `${d.severity} ${d.pointer} ${d.rule}`);
+    expect(rules).toContain("breaking /definitions/Address/properties/postcode/pattern constraint-changed");
+    expect(rules).toContain(
+      "breaking /definitions/ProcessOrderResponse_v2/properties/orderId/format constraint-changed",
+    );
+    expect(rules).toContain("additive /definitions/Order/properties/createdAt/pattern constraint-tightened");
+  });
+
   it("renaming the output definition without changing its shape is neutral", () => {
     const b = order();
     b.definitions.OrderV3 = b.definitions.Order!;

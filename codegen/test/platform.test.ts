@@ -1,3 +1,6 @@
+import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { INTERFACE_HASH } from "@sfn/contracts";
 import { describe, expect, it } from "vitest";
 import { main } from "../src/cli/main.js";
@@ -18,6 +21,28 @@ describe("platform bindings", () => {
     const code = await main(["platform", "--check", "--root", repoRoot], r.io);
     expect(r.err.join(""), "run `pnpm --filter @sfn/codegen generate`").toBe("");
     expect(code).toBe(0);
+  });
+
+  it("--check fails on a changed, a missing and an extra file, and names each", {
+    timeout: 60_000,
+  }, async () => {
+    const root = mkdtempSync(join(tmpdir(), "sfn-codegen-platform-"));
+    try {
+      expect(await main(["platform", "--root", root, "--lang", "go,python"], io().io)).toBe(0);
+      const clean = io();
+      expect(await main(["platform", "--check", "--root", root, "--lang", "go,python"], clean.io)).toBe(0);
+      appendFileSync(join(root, "runtimes/go/generated/wire_types.go"), "// edited by hand\n");
+      rmSync(join(root, "runtimes/python/src/sfn_runtime/generated/interfaces.py"));
+      writeFileSync(join(root, "runtimes/go/generated/stray.go"), "package generated\n");
+      const stale = io();
+      expect(await main(["platform", "--check", "--root", root, "--lang", "go,python"], stale.io)).toBe(1);
+      const report = stale.err.join("");
+      expect(report).toContain("runtimes/go/generated/wire_types.go (changed)");
+      expect(report).toContain("runtimes/python/src/sfn_runtime/generated/interfaces.py (missing)");
+      expect(report).toContain("runtimes/go/generated/stray.go (extra)");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 
   it("is deterministic: two generations are byte-identical", { timeout: 60_000 }, async () => {

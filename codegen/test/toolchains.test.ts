@@ -8,7 +8,7 @@ import type { ContractLanguage } from "../src/contract/options.js";
 import type { GeneratedFile } from "../src/core/generated-file.js";
 import { generatePlatform } from "../src/platform/generate.js";
 import type { PlatformLanguage } from "../src/platform/targets.js";
-import { checkCSharpMono, csharpToolchains } from "./support/check-csharp.js";
+import { checkCSharpMono, csharpToolchains, monoCompilerVersion } from "./support/check-csharp.js";
 import { checkGo } from "./support/check-go.js";
 import { checkJava } from "./support/check-java.js";
 import { checkPython } from "./support/check-python.js";
@@ -90,7 +90,7 @@ describe("generated code compiles and round-trips with each language's toolchain
     expectResults("typescript");
   });
 
-  it("Python: mypy --strict, then the round trips", { timeout: TIMEOUT }, async () => {
+  it("Python: python -m mypy --strict, then pytest round trips", { timeout: TIMEOUT }, async () => {
     console.log(
       checkPython(
         await plan("python", "python", {
@@ -130,7 +130,7 @@ describe("generated code compiles and round-trips with each language's toolchain
     console.log(
       tools.dotnet
         ? "C#: a .NET SDK is present but this suite does not build the System.Text.Json output with it yet"
-        : "C#: System.Text.Json output not compiled: no .NET SDK on this machine",
+        : "C#: .NET SDK NOT available on this machine (no `dotnet`): the System.Text.Json output is NOT compiled; using Mono instead",
     );
     console.log(
       checkCSharpMono(
@@ -140,7 +140,7 @@ describe("generated code compiles and round-trips with each language's toolchain
       ),
     );
     console.log(
-      "C#: Newtonsoft output (platform + contracts) compiled with Mono mcs -langversion:6 and run with mono",
+      `C#: Newtonsoft output (platform + contracts + glue) compiled with Mono (${monoCompilerVersion()}, -langversion:6) and run with mono`,
     );
     expectResults("csharp-newtonsoft");
   });

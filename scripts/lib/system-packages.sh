@@ -14,10 +14,14 @@ sfn_ensure_apt_packages() {
     command -v sudo >/dev/null 2>&1 || sfn_die "need root or sudo to install: ${missing[*]}"
     sudo="sudo"
   fi
+  # Wait for a dpkg lock someone else holds (unattended-upgrades) instead of failing at once. A fresh
+  # machine has no package lists: when the install fails, refresh them once and try again.
+  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600)
   sfn_log "apt-get install ${missing[*]}"
-  if ! $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2; then
-    $sudo apt-get update -qq >&2 || true
-    $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2 \
+  if ! $sudo "${apt[@]}" install -y -qq "${missing[@]}" >&2; then
+    sfn_log "apt-get install failed; running apt-get update and retrying"
+    $sudo "${apt[@]}" update -qq >&2 || true
+    $sudo "${apt[@]}" install -y -qq "${missing[@]}" >&2 \
       || sfn_die "could not install ${missing[*]} with apt-get"
   fi
 }

@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import { ContractError } from "../contract/errors.js";
-import { checkPlatform, writePlatform } from "../platform/generate.js";
-import { PLATFORM_LANGUAGES, type PlatformLanguage } from "../platform/targets.js";
+import { PLATFORM_LANGUAGES, type PlatformLanguage } from "../platform/dirs.js";
 import {
   contractCheck,
   contractDiff,
@@ -20,6 +19,8 @@ async function platform(flags: { check?: boolean; root?: string; lang?: string }
   for (const l of langs)
     if (!(PLATFORM_LANGUAGES as readonly string[]).includes(l))
       throw new UsageError(`unknown language '${l}'`);
+  // Loaded on demand: quicktype-core takes a few hundred ms to import, which a cached run never needs.
+  const { checkPlatform, writePlatform } = await import("../platform/generate.js");
   if (flags.check === true) {
     const stale = await checkPlatform(root, langs);
     if (stale.length === 0) {

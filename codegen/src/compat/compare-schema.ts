@@ -143,6 +143,17 @@ export function compareSchema(a: Json, b: Json, at: string, ctx: Ctx): void {
   }
   for (const k of ["pattern", "format"] as const) {
     if (sa[k] === sb[k]) continue;
+    if (sa[k] !== undefined && sb[k] !== undefined) {
+      // Another pattern/format: values valid before may fail now and vice versa, in either direction.
+      add(
+        ctx,
+        `${here}/${k}`,
+        "breaking",
+        "constraint-changed",
+        `${k} ${JSON.stringify(sa[k])} → ${JSON.stringify(sb[k])}`,
+      );
+      continue;
+    }
     const tighter = sb[k] !== undefined;
     add(
       ctx,

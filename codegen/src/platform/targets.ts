@@ -10,27 +10,10 @@ import { pythonInterfaces } from "../languages/python/interfaces.js";
 import { pythonTypes } from "../languages/python/types.js";
 import { typescriptInterfaces } from "../languages/typescript/interfaces.js";
 import { typescriptTypes } from "../languages/typescript/types.js";
+import { PLATFORM_DIRS, type PlatformLanguage } from "./dirs.js";
 import type { PlatformInputs } from "./inputs.js";
 
-export const PLATFORM_LANGUAGES = [
-  "typescript",
-  "python",
-  "go",
-  "java",
-  "csharp",
-  "csharp-newtonsoft",
-] as const;
-export type PlatformLanguage = (typeof PLATFORM_LANGUAGES)[number];
-
-/** Where each language's platform bindings live, relative to the repository root. */
-export const PLATFORM_DIRS: Record<PlatformLanguage, string> = {
-  typescript: "runtimes/node/src/generated",
-  python: "runtimes/python/src/sfn_runtime/generated",
-  go: "runtimes/go/generated",
-  java: "runtimes/java/src/main/java/dev/sfn/generated",
-  csharp: "runtimes/dotnet/Sfn.Runtime/Generated",
-  "csharp-newtonsoft": "runtimes/dotnet/Sfn.Runtime.Mono/Generated",
-};
+export { PLATFORM_DIRS, PLATFORM_LANGUAGES, type PlatformLanguage } from "./dirs.js";
 
 const SOURCE = "@sfn/contracts (schemas/, operations/) by `sfn-codegen platform`";
 

@@ -9,6 +9,11 @@ export function csharpToolchains(): { dotnet: boolean; mono: boolean } {
   return { dotnet: which("dotnet") !== undefined, mono: which("mcs") !== undefined };
 }
 
+/** `mcs --version`, e.g. "Mono C# compiler version 6.8.0.105". */
+export function monoCompilerVersion(): string {
+  return run("mcs", ["--version"], process.cwd()).stdout.trim();
+}
+
 /**
  * Compiles the Newtonsoft / C# 6 units with Mono's `mcs -langversion:6` and runs the round trips with
  * `mono`. (Debian packages: mono-mcs, mono-runtime, libnewtonsoft-json-cil-dev.)

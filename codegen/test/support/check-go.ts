@@ -1,11 +1,16 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CheckPlan } from "./checks.js";
 import { packageRoot, requireTool, run, workDir, write } from "./toolchain.js";
 
+/** Where Go lives when it is not on PATH (the official tarball's location). */
+const GO_FALLBACKS = ["/usr/local/go/bin"];
+
 /** go vet + gofmt + go test (round trips) in one module; returns the tool output. */
 export function checkGo(plan: CheckPlan): string {
-  requireTool("go", "install Go 1.24+ (the check uses `omitzero`)");
+  const go = requireTool("go", "install Go 1.24+ (the generated code uses `omitzero`)", GO_FALLBACKS);
+  const gofmt = join(dirname(go), "gofmt");
+  const env = { PATH: `${dirname(go)}:${process.env.PATH ?? ""}` };
   const dir = workDir("go");
   write(join(dir, "go.mod"), readFileSync(join(packageRoot, "test/toolchains/go/go.mod"), "utf8"));
   for (const u of plan.units) for (const f of u.files) write(join(dir, u.dir, f.name), f.content);
@@ -21,9 +26,10 @@ export function checkGo(plan: CheckPlan): string {
   );
   for (const [name, content] of Object.entries(plan.extra ?? {})) write(join(dir, name), content);
   const out: string[] = [];
-  out.push(run("go", ["vet", "./..."], dir).stderr);
-  const unformatted = run("gofmt", ["-l", ...plan.units.map((u) => u.dir)], dir).stdout.trim();
+  out.push(run(go, ["version"], dir, env).stdout.trim());
+  out.push(`go vet ./...: ${run(go, ["vet", "./..."], dir, env).stderr.trim() || "ok"}`);
+  const unformatted = run(gofmt, ["-l", ...plan.units.map((u) => u.dir)], dir, env).stdout.trim();
   if (unformatted !== "") throw new Error(`gofmt would reformat generated Go files:\n${unformatted}`);
-  out.push(run("go", ["test", "-count=1", "./..."], dir).stdout);
+  out.push(run(go, ["test", "-count=1", "./..."], dir, env).stdout);
   return out.join("\n");
 }

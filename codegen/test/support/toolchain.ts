@@ -21,9 +21,16 @@ export function which(tool: string): string | undefined {
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
-export function requireTool(tool: string, hint: string): string {
-  const path = which(tool);
-  if (path === undefined) throw new Error(`toolchain missing: \`${tool}\` is not on PATH — ${hint}`);
+/**
+ * The tool on PATH, else the first existing fallback location (e.g. Go's tarball install in
+ * /usr/local/go/bin, which a fresh shell may not have on PATH). Throws with the install hint otherwise.
+ */
+export function requireTool(tool: string, hint: string, fallbacks: readonly string[] = []): string {
+  const path = which(tool) ?? fallbacks.map((d) => join(d, tool)).find((p) => existsSync(p));
+  if (path === undefined)
+    throw new Error(
+      `toolchain missing: \`${tool}\` is not on PATH${fallbacks.length > 0 ? ` nor in ${fallbacks.join(", ")}` : ""} — ${hint}`,
+    );
   return path;
 }
 

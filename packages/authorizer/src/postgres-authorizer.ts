@@ -24,7 +24,8 @@ export class PostgresAuthorizer implements Authorizer {
 
   constructor(executor: SqlExecutor, user: UserContext, options: AuthorizerBindOptions = {}) {
     this.#executor = options.transaction ?? executor;
-    this.#ctx = callerContext(user, undefined, options);
+    // Alone, each change or question is its own transaction: its audit row is linked at once.
+    this.#ctx = { ...callerContext(user, undefined, options), standalone: options.transaction === undefined };
   }
 
   assignRoleToUser(user: string, role: string, database: string, collection?: string): Promise<boolean> {

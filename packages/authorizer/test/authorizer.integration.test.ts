@@ -97,6 +97,26 @@ describe.each(["postgres", "pglite"] as const)("Authorizer on %s", (name) => {
     expect(await verifyAuditChain(backend.driver)).toMatchObject({ ok: true });
   });
 
+  it("audits its decisions and denials even when the call's transaction rolls back", async () => {
+    const failure = new Error("the function fails");
+    await expect(
+      factory.driver.transaction(async (tx) => {
+        const inCall = factory.createAuthorizer(mallory, { transaction: tx, callId: "call-rb" });
+        expect(await inCall.hasPermission("mallory", "admin", "app")).toBe(false);
+        await inCall.assignRoleToUser("mallory", "admin", "app").catch(() => undefined);
+        throw failure;
+      }),
+    ).rejects.toBe(failure);
+    const rows = await backend.driver.query<Record<string, string>>(
+      "SELECT operation, decision, subject FROM sfn.audit_log WHERE call_id = 'call-rb' ORDER BY seq",
+    );
+    expect(rows).toEqual([
+      { operation: "hasPermission", decision: "deny", subject: "mallory" },
+      { operation: "assignRoleToUser", decision: "deny", subject: "mallory" },
+    ]);
+    expect(await verifyAuditChain(backend.driver)).toMatchObject({ ok: true });
+  });
+
   it("is the same grant model the DataStore enforces", async () => {
     const store = createDataStoreFactory({ driver: backend.driver, database: "app" });
     await expect(

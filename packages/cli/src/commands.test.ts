@@ -14,6 +14,7 @@ describe("sfn command routing", () => {
     expect(argumentsFor("fixture", ["up"])).toEqual(["up"]);
     expect(argumentsFor("dev", ["examples/user-service"])).toEqual(["dev", "examples/user-service"]);
     expect(argumentsFor("call", ["UserService", "getUser"])).toEqual(["call", "UserService", "getUser"]);
+    expect(argumentsFor("dlq", ["replay", "7"])).toEqual(["dlq", "replay", "7"]);
   });
 
   it("lists every command in the usage text", () => {

@@ -54,6 +54,12 @@ export const commandRoutes: Readonly<Record<string, CommandRoute>> = {
     prefix: [],
     summary: "the function host process: `sfn runtime start|check [service-dir]`",
   },
+  dlq: {
+    packageName: "@sfn/runtime",
+    bin: "sfn-runtime",
+    prefix: ["dlq"],
+    summary: "dead letters: `sfn dlq list|show <id>|replay <id>` (the sfn_runtime.dead_letters table)",
+  },
   fixture: {
     packageName: "@sfn/testkit",
     bin: "sfn-fixture",

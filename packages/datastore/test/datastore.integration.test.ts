@@ -1,4 +1,4 @@
-import { type Filter, ForbiddenError, SfnError, ValidationError } from "@sfn/contracts";
+import { type Filter, SfnError, ValidationError } from "@sfn/contracts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createDataStoreFactory, type PostgresDataStoreFactory, verifyAuditChain } from "../src/index.js";
 import { type Backend, backendNames, openBackend } from "./support/backends.js";
@@ -321,6 +321,58 @@ describe.each(backendNames)("DataStore on %s", (backendName) => {
         "SFN_DOCUMENT_RESERVED_FIELD",
       ],
       [
+        "a reserved field in the second document of a batch (rejected by the SQL)",
+        (f) => f.createDataStore(users.alice).insertMany("notes", [{ ok: 1 }, { id: "forged" }]),
+        "SFN_DOCUMENT_RESERVED_FIELD",
+      ],
+      [
+        "$exists with a string",
+        (f) =>
+          f
+            .createDataStore(users.alice)
+            .query("notes", { filter: { n: { $exists: "yes" } } } as never, 1, 10),
+        "SFN_FILTER_OPERAND",
+      ],
+      [
+        "$startsWith with a number",
+        (f) =>
+          f
+            .createDataStore(users.alice)
+            .query("notes", { filter: { n: { $startsWith: 1 } } } as never, 1, 10),
+        "SFN_FILTER_OPERAND",
+      ],
+      [
+        "injection in a projection path",
+        (f) =>
+          f.createDataStore(users.alice).query("notes", { projection: ["n'); DROP TABLE x; --"] }, 1, 10),
+        "SFN_FIELD_INVALID",
+      ],
+      [
+        "injection in a field path inside $or",
+        (f) =>
+          f
+            .createDataStore(users.alice)
+            .query("notes", { filter: { $or: [{ n: 1 }, { "a.b'--": 1 }] } }, 1, 10),
+        "SFN_FIELD_INVALID",
+      ],
+      [
+        "a field path of 9 segments",
+        (f) => f.createDataStore(users.alice).query("notes", { filter: { "a.b.c.d.e.f.g.h.i": 1 } }, 1, 10),
+        "SFN_FIELD_INVALID",
+      ],
+      [
+        "a field path segment of 64 characters",
+        (f) =>
+          f.createDataStore(users.alice).query("notes", { filter: { [`a.${"b".repeat(64)}`]: 1 } }, 1, 10),
+        "SFN_FIELD_INVALID",
+      ],
+      [
+        "mixed operators and fields in one condition",
+        (f) =>
+          f.createDataStore(users.alice).query("notes", { filter: { n: { $gt: 1, x: 2 } } } as never, 1, 10),
+        "SFN_FILTER_INVALID",
+      ],
+      [
         "a 10 MB document",
         (f) =>
           f
@@ -353,6 +405,17 @@ describe.each(backendNames)("DataStore on %s", (backendName) => {
     });
   });
 
+  it("accepts field paths at the limits: 8 segments of 63 characters", async () => {
+    const alice = factory.createDataStore(users.alice);
+    const segments = Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(97 + i)}${"x".repeat(62)}`);
+    let doc: Record<string, unknown> = { v: 1 };
+    for (const segment of [...segments].reverse()) doc = { [segment]: doc };
+    await alice.insert("deep", doc);
+    const path = segments.join(".");
+    expect((await alice.query("deep", { filter: { [`${path}`]: { v: 1 } } }, 1, 10)).total).toBe(1);
+    expect((await alice.query("deep", { filter: { [path]: { $exists: true } } }, 1, 10)).total).toBe(1);
+  });
+
   it("enforces a collection's lower size limit in SQL", async () => {
     await factory.createDataStore(users.carol).configureCollection("small", { maxDocumentBytes: 100 });
     const alice = factory.createDataStore(users.alice);
@@ -368,6 +431,13 @@ describe.each(backendNames)("DataStore on %s", (backendName) => {
       "SFN_DOCUMENT_TOO_LARGE",
     );
     expect(await alice.getById("small", id)).toMatchObject({ s: "x" });
+    // A batch whose second document is too large for the collection writes nothing.
+    await expectError(
+      alice.insertMany("small", [{ s: "ok" }, { s: "z".repeat(200) }]),
+      "ValidationError",
+      "SFN_DOCUMENT_TOO_LARGE",
+    );
+    expect((await alice.query("small", {}, 1, 10)).total).toBe(1);
   });
 
   it("rejects an already aborted operation before it reaches the database", async () => {
@@ -401,7 +471,3 @@ function nested(depth: number): Filter {
   for (let i = 0; i < depth; i++) filter = { $not: filter };
   return filter;
 }
-
-it("ForbiddenError is the contracts' class", () => {
-  expect(new ForbiddenError("x").type).toBe("Forbidden");
-});

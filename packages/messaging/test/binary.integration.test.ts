@@ -66,7 +66,7 @@ describe("chunked binary transfers", () => {
     await expect(received).rejects.toBeInstanceOf(ValidationError);
     await expect(received).rejects.toMatchObject({
       code: "SFN_TRANSFER_INVALID",
-      details: { reason: "hash-mismatch" },
+      details: { reason: "sha256_mismatch" },
     });
   });
 
@@ -90,7 +90,7 @@ describe("chunked binary transfers", () => {
     });
     await expect(tooLarge).rejects.toMatchObject({
       code: "SFN_TRANSFER_INVALID",
-      details: { reason: "too-large" },
+      details: { reason: "too_large" },
     });
   });
 
@@ -115,5 +115,6 @@ describe("chunked binary transfers", () => {
     });
     expect(Buffer.from(await received).equals(data)).toBe(true);
     expect(errors.map((e) => (e.error as { code: string }).code)).toEqual(["SFN_TRANSFER_INVALID"]);
+    expect((errors[0]!.error as { details: unknown }).details).toEqual({ reason: "malformed_frame" });
   });
 });

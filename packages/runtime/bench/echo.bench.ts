@@ -1,169 +1,170 @@
-// pnpm bench: echo calls through @sfn/runtime (token validation on, dedup off and on) against a raw
-// mqtt.js request/reply loop, on the same broker in the same run. Prints numbers; asserts nothing.
+// pnpm bench: echo calls through @sfn/runtime (parameter validation and cached JWT validation on; dedup
+// off and on) against a raw mqtt.js request/reply loop and Moleculer 0.14 with its MQTT transporter, on
+// the same broker in the same run; the effect of the host's concurrency setting; p99 at a fixed
+// 1,000 calls/s; and an idle service process's CPU time and memory. Prints numbers; asserts nothing.
 import { randomBytes } from "node:crypto";
 import { createAuthenticator } from "@sfn/authenticator";
 import { createCallEnvelope, newCallId } from "@sfn/contracts";
 import { createDataStoreFactory } from "@sfn/datastore";
-import { enableNoDelay, ensureFixture, mintToken } from "@sfn/testkit";
-import mqtt from "mqtt";
-import { createServiceHost, silentLogger } from "../src/index.js";
+import { ensureFixture, mintToken } from "@sfn/testkit";
+import type { MqttClient } from "mqtt";
+import { createServiceHost, type ServiceHost, silentLogger } from "../src/index.js";
 import { createTestDatabase } from "../test/support/database.js";
 import { notesService } from "../test/support/notes-service.js";
+import { measureIdle } from "./support/idle.js";
+import { type Call, closedLoop, formatResult, type LoadResult, openLoop } from "./support/load.js";
+import { startMoleculerPair } from "./support/moleculer-pair.js";
+import { createRequester, startRawResponder } from "./support/requester.js";
 
 const fixture = await ensureFixture({ log: false });
 Object.assign(process.env, fixture);
 const N = Number(process.env.BENCH_CALLS ?? 5_000);
 const SEQ = Number(process.env.BENCH_SEQUENTIAL_CALLS ?? 1_000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
+const WARMUP = Number(process.env.BENCH_WARMUP_CALLS ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+const url = fixture.SFN_MQTT_URL;
+const tag = randomBytes(4).toString("hex");
+const results: LoadResult[] = [];
+const report = (r: LoadResult) => {
+  results.push(r);
+  console.log(formatResult(r));
+};
+/** Warm-up (JIT, pools; not measured), then `N` at WINDOW in flight and SEQ sequential. */
+const both = async (label: string, call: Call) => {
+  await closedLoop("warm-up", call, WARMUP, WINDOW);
+  report(await closedLoop(label, call, N, WINDOW));
+  report(await closedLoop(label, call, SEQ, 1));
+};
 
-type Send = (i: number) => { topic: string; payload: string; id: string };
+console.log(
+  `N=${N} at ${WINDOW} in flight, ${SEQ} sequential, ${WARMUP} warm-up calls per row; runtime concurrency ${CONCURRENCY}; one process`,
+);
 
-async function requester(replyTopic: string) {
-  const client = enableNoDelay(
-    await mqtt.connectAsync(fixture.SFN_MQTT_URL, { protocolVersion: 5, clean: true }),
-  );
-  const waiting = new Map<string, () => void>();
-  let errors = 0;
-  client.on("message", (_t, payload, packet) => {
-    if (payload.includes('"status":"error"')) {
-      errors++;
-      if (errors === 1) console.log(`first error reply: ${payload.toString().slice(0, 300)}`);
-    }
-    const id =
-      packet.properties?.correlationData?.toString() ??
-      (JSON.parse(payload.toString()) as { callId: string }).callId;
-    waiting.get(id)?.();
-    waiting.delete(id);
-  });
-  await client.subscribeAsync(replyTopic, { qos: 1 });
-  const one = (m: ReturnType<Send>) =>
-    new Promise<void>((resolve) => {
-      waiting.set(m.id, resolve);
-      client.publish(m.topic, m.payload, {
-        qos: 1,
-        properties: { responseTopic: replyTopic, correlationData: Buffer.from(m.id) },
-      });
-    });
-  async function run(label: string, make: Send) {
-    for (const [mode, total, window] of [
-      ["64 in flight", N, WINDOW],
-      ["sequential", SEQ, 1],
-    ] as const) {
-      const latencies: number[] = [];
-      let next = 0;
-      const started = performance.now();
-      await Promise.all(
-        Array.from({ length: window }, async () => {
-          while (next < total) {
-            const m = make(next++);
-            const t = performance.now();
-            await one(m);
-            latencies.push(performance.now() - t);
-          }
-        }),
-      );
-      const seconds = (performance.now() - started) / 1000;
-      latencies.sort((a, b) => a - b);
-      const q = (p: number) =>
-        latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!.toFixed(2);
-      console.log(
-        `${label.padEnd(34)} ${mode.padEnd(13)} ${String(Math.round(total / seconds)).padStart(6)} calls/s  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms${errors ? `  (${errors} error replies!)` : ""}`,
-      );
-      errors = 0;
-    }
-  }
-  return { run, close: () => client.endAsync() };
+// 1. Raw mqtt.js request/reply (the messaging benchmark's loop), QoS 0 and QoS 1.
+const requester = await createRequester(url, `bench-${tag}/reply/raw`);
+const responders: MqttClient[] = [];
+const payload = JSON.stringify({ text: "hello" });
+let rawId = 0;
+const rawCall =
+  (qos: 0 | 1): Call =>
+  () =>
+    requester.request(`bench-${tag}/raw${qos}`, payload, `r${rawId++}`, qos);
+for (const qos of [0, 1] as const) {
+  responders.push(await startRawResponder(url, `bench-${tag}/raw${qos}`, qos));
+  await both(`raw mqtt.js request/reply, QoS ${qos}`, rawCall(qos));
 }
 
-// 1. Raw mqtt.js responder: echo the payload back to the response topic (auto-ack).
-const rawTopic = `bench-${randomBytes(4).toString("hex")}/raw`;
-const responder = enableNoDelay(
-  await mqtt.connectAsync(fixture.SFN_MQTT_URL, { protocolVersion: 5, clean: true }),
-);
-responder.on("message", (_t, payload, packet) => {
-  const p = packet.properties;
-  if (p?.responseTopic)
-    responder.publish(p.responseTopic, payload, {
-      qos: 1,
-      properties: { correlationData: p.correlationData },
-    });
-});
-await responder.subscribeAsync(rawTopic, { qos: 1 });
+// 2. Moleculer 0.14, MQTT transporter, QoS 0 (its default) and QoS 1.
+for (const qos of [0, 1] as const) {
+  const pair = await startMoleculerPair(url, qos, `bench-${tag}-m${qos}`);
+  await both(`Moleculer 0.14 (MQTT transporter), QoS ${qos}`, () => pair.call({ text: "hello" }));
+  await pair.stop();
+}
 
-// 2. The runtime, with a real database and the fixture's issuer.
+// 3. The runtime: a real database and the fixture's issuer (JWT validated, then cached per token).
 const db = await createTestDatabase();
-const dataStores = createDataStoreFactory({
-  connectionString: db.url,
-  database: "app",
-  maxConnections: CONCURRENCY + 2,
-});
+const dataStores = createDataStoreFactory({ connectionString: db.url, database: "app", maxConnections: 34 });
 const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   audience: fixture.SFN_OIDC_AUDIENCE,
   allowInsecureRequests: true,
 });
-const name = `Bench${randomBytes(4).toString("hex")}`;
-const prefix = `bench-${name}`;
-const host = createServiceHost({
-  service: notesService(name),
-  mqttUrl: fixture.SFN_MQTT_URL,
-  topicPrefix: prefix,
-  replicaId: "bench",
-  concurrency: CONCURRENCY,
-  authenticator,
-  dataStores,
-  logger: silentLogger,
-});
-await host.start();
-// The same service without a database: no transaction per call (the ceiling of the pipeline itself).
-const bare = createServiceHost({
-  service: notesService(name),
-  mqttUrl: fixture.SFN_MQTT_URL,
-  topicPrefix: `${prefix}-bare`,
-  replicaId: "bench",
-  concurrency: CONCURRENCY,
-  authenticator,
-  logger: silentLogger,
-});
-await bare.start();
+const name = `Bench${tag}`;
+const startHost = async (prefix: string, concurrency: number): Promise<ServiceHost> => {
+  const host = createServiceHost({
+    service: notesService(name),
+    mqttUrl: url,
+    topicPrefix: prefix,
+    replicaId: `bench-${concurrency}`,
+    concurrency,
+    authenticator,
+    dataStores,
+    logger: silentLogger,
+  });
+  await host.start();
+  return host;
+};
 const token = await mintToken("alice");
-const replyTo = `${prefix}/reply/${randomBytes(16).toString("base64url")}`;
-const req = await requester(replyTo);
-const rawReq = await requester(`${prefix}/raw-reply`);
-const body = { text: "hello" };
-
-console.log(
-  `N=${N} (window ${WINDOW}), sequential ${SEQ}, runtime concurrency ${CONCURRENCY}, QoS 1, one process`,
-);
-await rawReq.run("raw mqtt.js request/reply", (i) => {
-  const id = `raw-${i}-${randomBytes(4).toString("hex")}`;
-  return { topic: rawTopic, payload: JSON.stringify(body), id };
-});
-const runs = [
-  ["runtime (no database)", "echo", `${prefix}-bare`],
-  ["runtime (dedup off, transaction)", "echo", prefix],
-  ["runtime (dedup on, PostgreSQL)", "echoDedup", prefix],
-] as const;
-for (const [label, fn, topicPrefix] of runs) {
-  await req.run(label, () => {
+const replyTo = `bench-${tag}/reply/${randomBytes(16).toString("base64url")}`;
+const runtimeRequester = await createRequester(url, replyTo);
+const runtimeCall =
+  (prefix: string, fn: string, parameters: Record<string, unknown> = { text: "hello" }): Call =>
+  () => {
     const callId = newCallId();
     const envelope = createCallEnvelope({
       function: fn,
-      parameters: body,
+      parameters,
       replyTo,
       callId,
       timeoutMs: 60_000,
       headers: { authorization: `Bearer ${token}` },
     });
-    return { topic: `${topicPrefix}/service/${name}`, payload: JSON.stringify(envelope), id: callId };
-  });
+    return runtimeRequester.request(`${prefix}/service/${name}`, JSON.stringify(envelope), callId, 1);
+  };
+const mainPrefix = `bench-${tag}-c${CONCURRENCY}`;
+const main = await startHost(mainPrefix, CONCURRENCY);
+await both("runtime, dedup off (echo)", runtimeCall(mainPrefix, "echo"));
+await both("runtime, dedup on (echoDedup, PostgreSQL)", runtimeCall(mainPrefix, "echoDedup"));
+console.log("\nlatency at a fixed 1,000 calls/s (open loop, 5 s):");
+report(await openLoop("raw mqtt.js, QoS 1", rawCall(1), 1_000, 5));
+report(await openLoop("runtime, dedup off", runtimeCall(mainPrefix, "echo"), 1_000, 5));
+report(await openLoop("runtime, dedup on", runtimeCall(mainPrefix, "echoDedup"), 1_000, 5));
+
+// 4. The concurrency setting (connections in the shared-subscription group), 64 in flight: echo (CPU
+// only), echo with dedup (a transaction per call), and a function that awaits 5 ms of I/O.
+console.log("\nconcurrency setting (SFN_CONCURRENCY), 64 in flight:");
+for (const concurrency of [1, 4, 8, 16, 32]) {
+  const prefix = `bench-${tag}-c${concurrency}`;
+  const host = concurrency === CONCURRENCY ? undefined : await startHost(prefix, concurrency);
+  for (const [fn, what, parameters, calls] of [
+    ["echo", "dedup off", { text: "hello" }, N],
+    ["echoDedup", "dedup on", { text: "hello" }, N],
+    ["pause", "5 ms I/O wait", { text: "hello", ms: 5 }, Math.min(N, 200 * concurrency + 500)],
+  ] as const) {
+    const call = runtimeCall(prefix, fn, parameters);
+    await closedLoop("warm-up", call, Math.min(WARMUP, calls), WINDOW);
+    report(await closedLoop(`runtime, ${what}, concurrency ${concurrency}`, call, calls, WINDOW));
+  }
+  await host?.stop({ leave: true });
+}
+await runtimeRequester.close();
+for (const responder of responders) await responder.endAsync();
+await requester.close();
+await main.stop({ leave: true });
+
+// 5. An idle service process (built @sfn/runtime, database, issuer, messaging): CPU time and RSS.
+const idle = await measureIdle(
+  {
+    SFN_MQTT_URL: url,
+    SFN_OIDC_ISSUER: fixture.SFN_OIDC_ISSUER,
+    SFN_OIDC_AUDIENCE: fixture.SFN_OIDC_AUDIENCE,
+    SFN_OIDC_ALLOW_INSECURE: "true",
+    SFN_DATABASE_URL: db.url,
+    SFN_REPLICA_ID: `idle-${tag}`,
+    SFN_TOPIC_PREFIX: `bench-${tag}-idle`,
+  },
+  IDLE_SECONDS,
+);
+console.log(
+  `\nidle service process: ${idle.cpuMs.toFixed(0)} ms CPU over ${idle.seconds} s (${((idle.cpuMs / (idle.seconds * 1000)) * 100).toFixed(2)} % of a core), RSS ${idle.rssMb.toFixed(1)} MB`,
+);
+
+// Ratios to the baselines measured above.
+const find = (label: string, mode: string) => results.find((r) => r.label === label && r.mode === mode);
+const ratio = (a?: LoadResult, b?: LoadResult) =>
+  a && b ? `${((a.callsPerSecond / b.callsPerSecond) * 100).toFixed(0)} %` : "n/a";
+const inFlight = `${WINDOW} in flight`;
+const off = find("runtime, dedup off (echo)", inFlight);
+for (const baseline of [
+  "raw mqtt.js request/reply, QoS 1",
+  "raw mqtt.js request/reply, QoS 0",
+  "Moleculer 0.14 (MQTT transporter), QoS 1",
+  "Moleculer 0.14 (MQTT transporter), QoS 0",
+]) {
+  console.log(`runtime dedup off / ${baseline}: ${ratio(off, find(baseline, inFlight))}`);
 }
 
-await req.close();
-await rawReq.close();
-await responder.endAsync();
-await host.stop({ leave: true });
-await bare.stop({ leave: true });
 await dataStores.close();
 await db.drop();
 process.exit(0);

@@ -3,19 +3,28 @@
 // process driver and `sfn dev` start.
 //   sfn-runtime start [service-dir]   load sfn.config.json, import the entry, serve until SIGTERM
 //   sfn-runtime check [service-dir]   load and check everything, print the functions, exit
+//   sfn-runtime dlq list|show|replay  inspect and re-drive dead letters (`sfn dlq`)
 import { SfnError } from "@sfn/contracts";
+import { runDlqCommand } from "./dlq/dlq-command.js";
 import { devGrantsSeeder, loadService } from "./entry/load-service.js";
 import { loadServiceConfig } from "./entry/service-config.js";
 import { runService } from "./host/run-service.js";
 
 const usage = `usage: sfn-runtime start [service-dir]   serve the service of service-dir/sfn.config.json
        sfn-runtime check [service-dir]   check the config, contract and entry, then exit
+       sfn-runtime dlq list|show|replay  dead letters (sfn-runtime dlq --help)
 
 Settings come from SFN_* environment variables (docs/runtime.md): SFN_MQTT_URL, SFN_MQTT_PROTOCOL,
 SFN_OIDC_ISSUER, SFN_OIDC_AUDIENCE, SFN_DATABASE_URL (postgres://… or pglite:<dir>), SFN_HTTP_PORT, …
 `;
 
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === "dlq") {
+    return runDlqCommand(argv.slice(1), {
+      out: (text) => process.stdout.write(text),
+      err: (text) => process.stderr.write(text),
+    });
+  }
   const [command, dir = ".", ...rest] = argv;
   if (command === undefined || command === "--help" || command === "-h") {
     process.stdout.write(usage);

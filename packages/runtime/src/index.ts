@@ -9,6 +9,13 @@ export {
   serviceFromClass,
 } from "./authoring/decorators.js";
 export {
+  type Disposition,
+  deadLetterNow,
+  dropMessage,
+  PoisonDisposition,
+  retryLater,
+} from "./authoring/poison.js";
+export {
   type AnyFunctionHandler,
   type DefineServiceInput,
   defineService,
@@ -28,7 +35,16 @@ export {
   SERVICE_CONFIG_FILE,
   type ServiceConfig,
 } from "./entry/service-config.js";
+export {
+  ensureDeadLetterTable,
+  getDeadLetter,
+  listDeadLetters,
+  markReplayed,
+  type StoredDeadLetter,
+} from "./dlq/dead-letter-store.js";
+export { type CircuitBreakerPolicy, DEFAULT_CIRCUIT_BREAKER } from "./host/database-guard.js";
 export { ANONYMOUS_USER } from "./host/execute.js";
+export { type MqttTransportOptions, mqttTransport } from "./host/mqtt-transport.js";
 export { type OpenDatabaseOptions, openDatabase } from "./host/open-database.js";
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./host/retry.js";
 export { type RunningService, type RunServiceOptions, runService } from "./host/run-service.js";

@@ -108,50 +108,6 @@ export function userCanWrite(user: string, dir: string): boolean {
   return spawnSync(runuser, ["-u", user, "--", "test", "-w", dir], { stdio: "ignore" }).status === 0;
 }
 
-let aptUpdated = false;
-
-/**
- * Installs Debian packages with apt-get: directly as root, via `sudo -n` otherwise, else fails with
- * the command to run by hand. `apt-get update` runs only when the first install attempt fails.
- */
-export async function aptInstall(packages: readonly string[], log: (line: string) => void): Promise<void> {
-  const apt = which("apt-get");
-  const manual = `apt-get install -y ${packages.join(" ")}`;
-  if (!apt) {
-    throw new Error(
-      `${packages.join(", ")} is not installed and apt-get is not available; install it by hand`,
-    );
-  }
-  let prefix: string[] = [];
-  if (!isRoot()) {
-    const sudo = which("sudo");
-    if (!sudo || spawnSync(sudo, ["-n", "true"], { stdio: "ignore" }).status !== 0) {
-      throw new Error(
-        `${packages.join(", ")} is not installed and this user cannot install it (not root, no passwordless sudo). Run: sudo ${manual}`,
-      );
-    }
-    prefix = [sudo, "-n"];
-  }
-  const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
-  const exec = (args: string[]): Promise<RunResult> => {
-    const [cmd, ...rest] = [...prefix, apt, ...args];
-    return run(cmd!, rest, { env, timeoutMs: 15 * 60_000 });
-  };
-  log(`installing ${packages.join(", ")} with apt-get (one-time)`);
-  let result = await exec(["install", "-y", "--no-install-recommends", ...packages]);
-  if (result.code !== 0 && !aptUpdated) {
-    log("apt-get install failed; running apt-get update and retrying");
-    aptUpdated = true;
-    await exec(["update"]);
-    result = await exec(["install", "-y", "--no-install-recommends", ...packages]);
-  }
-  if (result.code !== 0) {
-    throw new Error(
-      `${manual} failed (exit ${result.code}):\n${tailText(result.stdout + result.stderr, 20)}`,
-    );
-  }
-}
-
 /** Whether a process with this pid exists (signal 0 probe). */
 export function isAlive(pid: number | undefined): boolean {
   if (!pid || pid <= 0) return false;

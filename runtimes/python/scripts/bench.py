@@ -1,130 +1,215 @@
-"""Echo benchmark: calls/s and latency percentiles of a Python ServiceHost answering a Python caller on
-the fixture's broker. Usage: scripts/venv.sh python scripts/bench.py [--calls N] [--in-flight K]"""
+"""Echo benchmark, Python host vs Node host, in one run on the same broker.
+
+Both hosts are the languages' conformance services (conformance/contract.json), launched from their
+conformance/runtimes/<lang>.json as the conformance runner launches them: the Python one is
+sfn_runtime's ServiceHost, the Node one @sfn/runtime. Each runs in its own process with the same
+settings (SFN_CONCURRENCY connections, output validation off), one after the other, against the
+fixture's Mosquitto, PostgreSQL and issuer. One Python caller process drives both the same way.
+
+Rows per host:
+  - publicEcho with alice's token: envelope + parameter validation, JWT validated then cached, no database;
+  - echo: the same plus exactly-once de-duplication (a PostgreSQL transaction and sfn.processed_calls row);
+each closed-loop with --in-flight calls outstanding and sequentially (one in flight), then open-loop at a
+fixed --rate calls/s (the design floor is 1,000 calls/s per instance) for p99 at that load.
+
+Usage (from runtimes/python, Node 22 on PATH: source ../../scripts/lib/toolchain.sh && sfn_ensure_toolchain):
+  scripts/venv.sh python scripts/bench.py [--calls N] [--in-flight K] [--rate R] [--hosts python,node]
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import multiprocessing
-import os
 import secrets
+import sys
 import time
-from datetime import timedelta
-from typing import Any
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
 
-import httpx
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sfn_runtime.authenticator import OidcAuthenticator
-from sfn_runtime.host import ServiceHost, function, service
 from sfn_runtime.messaging import MessagingClient
+from sfn_runtime.wire import create_call_envelope, new_session_id
+from tests.integration._launch import Database, LaunchedService
+from tests.integration._tokens import mint_token
+from tests.integration.conftest import MQTT_URL
 
-CONTRACT = {
-    "service": "PyBench",
-    "schemaVersion": "1.0.0",
-    "functions": {
-        "echo": {"input": "Any", "output": "Any", "authenticated": False, "idempotent": True},
-        "echoAuth": {"input": "Any", "output": "Any", "idempotent": True},
-    },
-    "definitions": {"Any": {"type": "object"}},
-}
-ISSUER = os.environ.get("SFN_OIDC_ISSUER", "http://127.0.0.1:18900")
-AUDIENCE = os.environ.get("SFN_OIDC_AUDIENCE", "urn:sfn:api")
+Call = Callable[[], Awaitable[None]]
 
 
-@service("PyBench")
-class PyBench:
-    @function("echo")
-    async def echo(self, parameters: dict[str, Any]) -> dict[str, Any]:
-        return parameters
+@dataclass
+class Row:
+    host: str
+    what: str
+    calls: int
+    seconds: float
+    latencies: list[float]
 
-    @function("echoAuth")
-    async def echo_auth(self, parameters: dict[str, Any]) -> dict[str, Any]:
-        return parameters
+    def pct(self, p: float) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
+    @property
+    def rate(self) -> float:
+        return self.calls / self.seconds
 
-async def mint_token() -> str:
-    """A fixture token for alice (test-user grant, as packages/testkit mints them)."""
-    async with httpx.AsyncClient() as http:
-        metadata = (await http.get(f"{ISSUER}/.well-known/openid-configuration")).json()
-        response = await http.post(
-            metadata["token_endpoint"],
-            data={
-                "grant_type": "urn:sfn:params:oauth:grant-type:test-user",
-                "username": "alice",
-                "resource": AUDIENCE,
-            },
-            auth=("sfn-test", "sfn-test-secret"),
+    def line(self) -> str:
+        return (
+            f"{self.host:<7} {self.what:<46} {self.rate:>8,.0f} calls/s  "
+            f"p50 {self.pct(0.5):6.1f} ms  p99 {self.pct(0.99):6.1f} ms"
         )
-        return str(response.json()["access_token"])
 
 
-URL = os.environ.get("SFN_MQTT_URL", "mqtt://127.0.0.1:18830")
+class Driver:
+    """Publishes call envelopes and matches replies by callId on one session reply topic."""
+
+    def __init__(self, client: MessagingClient, prefix: str, token: str) -> None:
+        self.client = client
+        self.topic = f"{prefix}/service/Conformance"
+        self.reply_to = f"{prefix}/reply/{new_session_id()}"
+        self.token = token
+        self._pending: dict[str, asyncio.Future[None]] = {}
+
+    async def start(self) -> None:
+        async def on_reply(envelope: object) -> None:
+            call_id = getattr(envelope, "call_id", None)
+            future = self._pending.pop(call_id, None) if isinstance(call_id, str) else None
+            body = getattr(envelope, "body", None)
+            if future is not None and not future.done():
+                if isinstance(body, dict) and body.get("status") == "success":
+                    future.set_result(None)
+                else:
+                    future.set_exception(RuntimeError(f"error reply: {body}"))
+
+        await self.client.subscribe(self.reply_to, on_reply)
+
+    def call(self, function: str) -> Call:
+        async def one() -> None:
+            envelope = create_call_envelope(
+                function=function,
+                parameters={"value": {"text": "hello"}},
+                reply_to=self.reply_to,
+                headers={"authorization": f"Bearer {self.token}"},
+                timeout_ms=60_000,
+            )
+            assert envelope.call_id is not None
+            done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+            self._pending[envelope.call_id] = done
+            await self.client.publish_envelope(self.topic, envelope, wait=False)
+            await asyncio.wait_for(done, 60)
+
+        return one
 
 
-async def run_host(prefix: str, concurrency: int, ready: Any) -> None:
-    authenticator = OidcAuthenticator(ISSUER, audience=AUDIENCE)
-    host = ServiceHost(
-        PyBench,
-        CONTRACT,
-        mqtt_url=URL,
+async def closed_loop(call: Call, calls: int, in_flight: int) -> tuple[float, list[float]]:
+    latencies: list[float] = []
+    gate = asyncio.Semaphore(in_flight)
+
+    async def one() -> None:
+        async with gate:
+            start = time.perf_counter()
+            await call()
+            latencies.append(time.perf_counter() - start)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(one() for _ in range(calls)))
+    return time.perf_counter() - started, latencies
+
+
+async def open_loop(call: Call, rate: int, seconds: float) -> tuple[float, list[float]]:
+    """Starts calls on a fixed schedule, whatever the replies do (latency at a given load)."""
+    latencies: list[float] = []
+    tasks: list[asyncio.Task[None]] = []
+
+    async def one() -> None:
+        start = time.perf_counter()
+        await call()
+        latencies.append(time.perf_counter() - start)
+
+    started = time.perf_counter()
+    total = int(rate * seconds)
+    for i in range(total):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        tasks.append(asyncio.ensure_future(one()))
+    await asyncio.gather(*tasks)
+    return time.perf_counter() - started, latencies
+
+
+async def bench_host(language: str, database: Database, args: argparse.Namespace, token: str) -> list[Row]:
+    prefix = f"bench-{language}-{secrets.token_hex(3)}"
+    service = LaunchedService(
         prefix=prefix,
-        concurrency=concurrency,
-        replica_id=secrets.token_hex(4),
-        authenticator=authenticator,
+        database_url=database.url,
+        language=language,
+        quiet=True,
+        extra_env={
+            "SFN_CONCURRENCY": str(args.concurrency),
+            "SFN_VALIDATE_OUTPUT": "false",
+            "SFN_LOG_LEVEL": "warn" if language == "node" else "WARNING",
+        },
     )
-    async with host:
-        ready.set()
-        await asyncio.sleep(3600)
+    await service.build()
+    await service.start()
+    rows: list[Row] = []
+    try:
+        async with MessagingClient(MQTT_URL, prefix=prefix) as client:
+            driver = Driver(client, prefix, token)
+            await driver.start()
+            for function, what in (
+                ("publicEcho", "echo, token validated+cached, no dedup"),
+                ("echo", "echo, dedup on (PostgreSQL per call)"),
+            ):
+                call = driver.call(function)
+                await closed_loop(call, args.warmup, args.in_flight)
+                seconds, latencies = await closed_loop(call, args.calls, args.in_flight)
+                rows.append(
+                    Row(language, f"{what}, {args.in_flight} in flight", args.calls, seconds, latencies)
+                )
+                seconds, latencies = await closed_loop(call, args.sequential, 1)
+                rows.append(Row(language, f"{what}, sequential", args.sequential, seconds, latencies))
+                seconds, latencies = await open_loop(call, args.rate, args.open_seconds)
+                total = int(args.rate * args.open_seconds)
+                rows.append(Row(language, f"{what}, open loop {args.rate}/s", total, seconds, latencies))
+                for row in rows[-3:]:
+                    print(row.line(), flush=True)
+    finally:
+        await service.stop()
+    return rows
 
 
-def host_process(prefix: str, concurrency: int, ready: Any) -> None:
-    asyncio.run(run_host(prefix, concurrency, ready))
-
-
-async def main(calls: int, in_flight: int, concurrency: int, auth: bool) -> None:
-    """The host runs in its own process (as a deployed replica would), the caller in this one."""
-    prefix = f"bench-{secrets.token_hex(4)}"
-    ready = multiprocessing.Event()
-    child = multiprocessing.Process(target=host_process, args=(prefix, concurrency, ready), daemon=True)
-    child.start()
-    ready.wait(30)
-    name = "echoAuth" if auth else "echo"
-    headers = {"authorization": f"Bearer {await mint_token()}"} if auth else {}
-    async with MessagingClient(URL, prefix=prefix) as caller:
-        for _ in range(200):  # warm-up
-            await caller.call("PyBench", name, {"n": 0}, headers=headers, timeout=timedelta(seconds=10))
-        latencies: list[float] = []
-        gate = asyncio.Semaphore(in_flight)
-
-        async def one(i: int) -> None:
-            async with gate:
-                start = time.perf_counter()
-                await caller.call("PyBench", name, {"n": i}, headers=headers, timeout=timedelta(seconds=30))
-                latencies.append(time.perf_counter() - start)
-
-        started = time.perf_counter()
-        await asyncio.gather(*(one(i) for i in range(calls)))
-        elapsed = time.perf_counter() - started
-        latencies.sort()
-
-        def pct(p: float) -> float:
-            return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
-
-        print(
-            f"python {name}: {calls} calls, {in_flight} in flight, {concurrency} host connection(s): "
-            f"{calls / elapsed:.0f} calls/s, p50 {pct(0.5):.1f} ms, p99 {pct(0.99):.1f} ms"
-        )
-    child.terminate()
-    child.join()
+async def main(args: argparse.Namespace) -> None:
+    hosts = [h.strip() for h in args.hosts.split(",") if h.strip()]
+    print(
+        f"N={args.calls} closed loop at {args.in_flight} in flight, {args.sequential} sequential, "
+        f"open loop {args.rate}/s for {args.open_seconds} s, {args.warmup} warm-up; "
+        f"SFN_CONCURRENCY={args.concurrency}; hosts: {', '.join(hosts)}; broker {MQTT_URL}",
+        flush=True,
+    )
+    database = await Database.create()
+    try:
+        token = await mint_token("alice")
+        rows = [row for host in hosts for row in await bench_host(host, database, args, token)]
+    finally:
+        await database.drop()
+    if "python" in hosts and "node" in hosts:
+        print("\nratio python / node (calls/s; p99):")
+        python = {r.what: r for r in rows if r.host == "python"}
+        for node in (r for r in rows if r.host == "node"):
+            py = python[node.what]
+            print(f"  {node.what:<60} {py.rate / node.rate:5.2f}   p99 {py.pct(0.99) / node.pct(0.99):5.2f}")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--calls", type=int, default=5000)
+    parser.add_argument("--calls", type=int, default=3000)
     parser.add_argument("--in-flight", type=int, default=64)
-    parser.add_argument("--concurrency", type=int, default=4)
-    parser.add_argument(
-        "--auth", action="store_true", help="a bearer token on every call (validated, cached)"
-    )
-    args = parser.parse_args()
-    asyncio.run(main(args.calls, args.in_flight, args.concurrency, args.auth))
+    parser.add_argument("--sequential", type=int, default=300)
+    parser.add_argument("--warmup", type=int, default=500)
+    parser.add_argument("--rate", type=int, default=1000)
+    parser.add_argument("--open-seconds", type=float, default=3.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--hosts", default="python,node")
+    asyncio.run(main(parser.parse_args()))

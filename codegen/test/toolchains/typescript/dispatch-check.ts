@@ -1,7 +1,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
-import { createOrderServiceDispatcher, type OrderServiceHandlers } from "./contracts/order-service.contract.js";
+import {
+  createOrderServiceDispatcher,
+  type OrderServiceHandlers,
+} from "./contracts/order-service.contract.js";
 import { FunctionError } from "./contracts/sfn-support.js";
-import { createUserServiceDispatcher, UserServiceClient, type UserServiceHandlers } from "./contracts/user-service.contract.js";
+import {
+  createUserServiceDispatcher,
+  UserServiceClient,
+  type UserServiceHandlers,
+} from "./contracts/user-service.contract.js";
 
 const users: UserServiceHandlers = {
   createUser: () => ({ userId: "0190f6c4-7b2a-7cc1-9a4e-3f0e8e1c2b3a" }),
@@ -20,9 +27,14 @@ const orders: OrderServiceHandlers = {
 };
 
 export async function main(): Promise<void> {
-  const scenarios = JSON.parse(readFileSync("__SCENARIOS__", "utf8")) as { id: string; service: string; body: unknown }[];
+  const scenarios = JSON.parse(readFileSync("__SCENARIOS__", "utf8")) as {
+    id: string;
+    service: string;
+    body: unknown;
+  }[];
   for (const s of scenarios) {
-    const dispatch = s.service === "UserService" ? createUserServiceDispatcher(users) : createOrderServiceDispatcher(orders);
+    const dispatch =
+      s.service === "UserService" ? createUserServiceDispatcher(users) : createOrderServiceDispatcher(orders);
     writeFileSync(`__OUT__/typescript.dispatch.${s.id}.json`, JSON.stringify(await dispatch(s.body)));
   }
   const client = new UserServiceClient({
@@ -32,5 +44,8 @@ export async function main(): Promise<void> {
       return reply.result;
     },
   });
-  writeFileSync("__OUT__/typescript.client.json", JSON.stringify(await client.createUser({ email: "ann@example.com", name: "Ann" })));
+  writeFileSync(
+    "__OUT__/typescript.client.json",
+    JSON.stringify(await client.createUser({ email: "ann@example.com", name: "Ann" })),
+  );
 }

@@ -31,6 +31,7 @@ describe("binary chunk frames", () => {
         } catch (error) {
           expect(error).toBeInstanceOf(ValidationError);
           expect((error as ValidationError).code).toBe("SFN_TRANSFER_INVALID");
+          expect((error as ValidationError).details).toMatchObject({ reason: "malformed_frame" });
         }
       }),
       { numRuns: 2000 },

@@ -15,8 +15,12 @@ export interface ChunkFrame {
 const MAX_HEADER_BYTES = 64 * 1024;
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-function invalid(message: string, details?: unknown): never {
-  throw new ValidationError(message, { code: ErrorCodes.transferInvalid, details });
+/** A payload that is not a chunk frame: docs/protocol.md P-BIN-7 reason `malformed_frame`. */
+function invalid(message: string, details: Record<string, unknown> = {}): never {
+  throw new ValidationError(message, {
+    code: ErrorCodes.transferInvalid,
+    details: { reason: "malformed_frame", ...details },
+  });
 }
 
 /** Frame layout: 4-byte big-endian header length N, N bytes of UTF-8 JSON ChunkHeader, then the chunk bytes. */

@@ -1,5 +1,6 @@
 import { abortError, throwIfAborted } from "@sfn/contracts";
 import pg from "pg";
+import { AuditAfterRollback } from "../audit/audit-after-rollback.js";
 import { errorFromDriver, runCallback, transactionError } from "../errors/map-error.js";
 import type { QueryOptions, SqlDriver, SqlExecutor } from "./sql-driver.js";
 
@@ -40,16 +41,19 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
     },
     async transaction(fn) {
       const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+      const audit = new AuditAfterRollback();
       let broken = false;
       try {
         await client.query("BEGIN");
-        const result = await runCallback(() => fn(pgClientExecutor(client, pool)));
+        const result = await runCallback(() => fn(pgClientExecutor(client, pool, audit)));
         await client.query("COMMIT");
         return result;
       } catch (error) {
         await client.query("ROLLBACK").catch(() => {
           broken = true;
         });
+        // Denials and decisions of the lost transaction are audited again (sql/0012).
+        if (!broken) await audit.replay(pgClientExecutor(client, pool));
         throw transactionError(error);
       } finally {
         client.release(broken);
@@ -64,10 +68,16 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
 /**
  * An executor on one pg client, e.g. the runtime's client inside its own transaction: the DataStore then
  * joins that transaction. `pool` (or any config) lets an AbortSignal cancel a running statement.
+ * Denials in a transaction the caller rolls back itself are not audited again; `driver.transaction`
+ * does that.
  */
-export function pgClientExecutor(client: pg.ClientBase, pool?: pg.Pool): SqlExecutor {
+export function pgClientExecutor(
+  client: pg.ClientBase,
+  pool?: pg.Pool,
+  /** @internal */ audit?: AuditAfterRollback,
+): SqlExecutor {
   return {
-    query: (text, params, options) => runOnClient(client, pool, text, params, options),
+    query: (text, params, options) => runOnClient(client, pool, text, params, options, audit),
     async exec(script) {
       await client.query(script).catch((e: unknown) => Promise.reject(errorFromDriver(e)));
     },
@@ -80,6 +90,7 @@ async function runOnClient<Row>(
   text: string,
   params: readonly unknown[] | undefined,
   options: QueryOptions | undefined,
+  audit?: AuditAfterRollback,
 ): Promise<Row[]> {
   const signal = options?.signal;
   throwIfAborted(signal);
@@ -91,6 +102,7 @@ async function runOnClient<Row>(
   signal?.addEventListener("abort", onAbort, { once: true });
   try {
     const result = await client.query(text, params as unknown[] | undefined);
+    audit?.observe(text, params, result.rows);
     return result.rows as Row[];
   } catch (error) {
     if (cancelled && signal) throw abortError(signal);

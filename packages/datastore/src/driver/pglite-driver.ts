@@ -1,4 +1,5 @@
 import { throwIfAborted } from "@sfn/contracts";
+import { AuditAfterRollback } from "../audit/audit-after-rollback.js";
 import { errorFromDriver, runCallback, transactionError } from "../errors/map-error.js";
 import type { SqlDriver, SqlExecutor } from "./sql-driver.js";
 
@@ -22,9 +23,12 @@ export function pgliteDriver(db: PGliteDatabaseLike): SqlDriver {
     kind: "pglite",
     ...pgliteExecutor(db),
     async transaction(fn) {
+      const audit = new AuditAfterRollback();
       try {
-        return await db.transaction((tx) => runCallback(() => fn(pgliteExecutor(tx))));
+        return await db.transaction((tx) => runCallback(() => fn(pgliteExecutor(tx, audit))));
       } catch (error) {
+        // Denials and decisions of the lost transaction are audited again (sql/0012).
+        await audit.replay(pgliteExecutor(db));
         throw transactionError(error);
       }
     },
@@ -33,12 +37,13 @@ export function pgliteDriver(db: PGliteDatabaseLike): SqlDriver {
 }
 
 /** An executor on a PGlite transaction, to let a DataStore join it. */
-export function pgliteExecutor(db: PGliteLike): SqlExecutor {
+export function pgliteExecutor(db: PGliteLike, /** @internal */ audit?: AuditAfterRollback): SqlExecutor {
   return {
     async query<Row>(text: string, params?: readonly unknown[], options?: { signal?: AbortSignal }) {
       throwIfAborted(options?.signal);
       try {
         const result = await db.query<Row>(text, params as unknown[] | undefined);
+        audit?.observe(text, params, result.rows);
         return result.rows;
       } catch (error) {
         throw errorFromDriver(error);

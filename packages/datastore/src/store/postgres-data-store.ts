@@ -1,12 +1,13 @@
-import type {
-  DataStore,
-  Document,
-  DocumentInput,
-  OperationOptions,
-  Query,
-  QueryResult,
-  UpdateOptions,
-  UserContext,
+import {
+  type DataStore,
+  type Document,
+  type DocumentInput,
+  type OperationOptions,
+  type Query,
+  type QueryResult,
+  SfnError,
+  type UpdateOptions,
+  type UserContext,
 } from "@sfn/contracts";
 import type { SqlDriver, SqlExecutor } from "../driver/sql-driver.js";
 import type { CollectionConfig, CollectionConfigCache } from "./collection-config.js";
@@ -34,12 +35,16 @@ export interface BindOptions extends CallCorrelation {
  */
 export class PostgresDataStore implements DataStore {
   readonly #shared: DataStoreShared;
+  /** For statements inside a transaction (joined, or one of our own with several statements). */
   readonly #ctx: SqlCallerContext;
+  /** For an operation that is its own transaction. */
+  readonly #alone: SqlCallerContext;
   readonly #joined: SqlExecutor | undefined;
 
   constructor(shared: DataStoreShared, user: UserContext, options: BindOptions = {}) {
     this.#shared = shared;
     this.#ctx = callerContext(user, shared.database, options, shared.maxDocumentBytes);
+    this.#alone = { ...this.#ctx, standalone: true };
     this.#joined = options.transaction;
   }
 
@@ -61,11 +66,9 @@ export class PostgresDataStore implements DataStore {
         this.#shared.validators.assertValid(config.jsonSchema, d, i);
       });
     }
-    const { ok } = await this.#call<string[]>(
-      "insert",
-      { collection, documents: JSON.parse(serialised) as unknown },
-      options,
-    );
+    // The documents are serialised once, above; the arguments are assembled around that text.
+    const args = `{"collection":${JSON.stringify(collection)},"documents":${serialised}}`;
+    const { ok } = await this.#call<string[]>("insert", args, options);
     return ok;
   }
 
@@ -141,8 +144,10 @@ export class PostgresDataStore implements DataStore {
     return ok;
   }
 
-  #call<T>(op: string, args: Record<string, unknown>, options?: OperationOptions) {
-    return callSfn<T>(this.#joined ?? this.#shared.driver, this.#ctx, op, args, options?.signal);
+  #call<T>(op: string, args: Record<string, unknown> | string, options?: OperationOptions) {
+    const joined = this.#joined;
+    if (joined !== undefined) return callSfn<T>(joined, this.#ctx, op, args, options?.signal);
+    return callSfn<T>(this.#shared.driver, this.#alone, op, args, options?.signal);
   }
 
   async #schemaConfig(collection: string, options?: OperationOptions): Promise<CollectionConfig | undefined> {
@@ -170,7 +175,9 @@ export class PostgresDataStore implements DataStore {
       await joined.query("RELEASE SAVEPOINT sfn_validated_update");
       return result;
     } catch (error) {
-      await joined.query("ROLLBACK TO SAVEPOINT sfn_validated_update");
+      // A denial wrote nothing but its audit row, which must stay.
+      const release = SfnError.isInstance(error) && error.type === "Forbidden" ? "RELEASE" : "ROLLBACK TO";
+      await joined.query(`${release} SAVEPOINT sfn_validated_update`);
       throw error;
     }
   }

@@ -11,6 +11,11 @@ export interface SqlCallerContext {
   callId?: string;
   traceId?: string;
   maxDocumentBytes?: number;
+  /**
+   * The operation is the only statement of its transaction (run alone, not joined): its audit rows are
+   * linked into the chain at once instead of at commit. Wrongly set, it only costs concurrency.
+   */
+  standalone?: boolean;
 }
 
 /** Where the audit trail should point: the call and trace an operation belongs to. */
@@ -43,17 +48,18 @@ type Reply = { ok: unknown; documents?: unknown } | { error: SqlErrorInfo };
 /**
  * Runs one operation through sfn.call, the single entry point of the shared SQL, and returns its `ok`
  * member (and the whole reply for extras); an `error` member is thrown as the matching typed error.
+ * `args` is an object, or its JSON text when the caller serialised it already.
  */
 export async function callSfn<T>(
   executor: SqlExecutor,
   ctx: SqlCallerContext,
   op: string,
-  args: Record<string, unknown>,
+  args: Record<string, unknown> | string,
   signal?: AbortSignal,
 ): Promise<{ ok: T; reply: Record<string, unknown> }> {
   const rows = await executor.query<{ reply: Reply }>(
     SFN_CALL_SQL,
-    [JSON.stringify(ctx), op, JSON.stringify(args)],
+    [JSON.stringify(ctx), op, typeof args === "string" ? args : JSON.stringify(args)],
     signal === undefined ? undefined : { signal },
   );
   const reply = rows[0]?.reply;

@@ -30,7 +30,7 @@ class OpenTransfers {
     const existing = this.#open.get(transferId);
     if (existing !== undefined) return existing;
     if (this.#announced + totalLength > this.maxBytes) {
-      throw transferInvalid(transferId, "too-large", `${totalLength} bytes exceed the limit`, {
+      throw transferInvalid(transferId, "too_large", `${totalLength} bytes exceed the limit`, {
         totalLength,
         limit: this.maxBytes,
         inProgress: this.#announced,

@@ -58,7 +58,7 @@ describe("TransferAssembler", () => {
   it("rejects a payload whose bytes do not match the SHA-256", () => {
     const frames = framesOf(Buffer.from("hello world, twice over"), 5);
     const corrupted = frames.map((f, i) => (i === 2 ? { ...f, data: Buffer.from("HELLO") } : f));
-    expect(reasonOf(feed(corrupted))).toBe("hash-mismatch");
+    expect(reasonOf(feed(corrupted))).toBe("sha256_mismatch");
   });
 
   it("rejects chunks that disagree with the first one", () => {
@@ -68,7 +68,7 @@ describe("TransferAssembler", () => {
       frames[0]!,
       { header: { ...other[1]!.header, transferId: frames[0]!.header.transferId }, data: other[1]!.data },
     ];
-    expect(reasonOf(feed(mixed))).toBe("inconsistent");
+    expect(reasonOf(feed(mixed))).toBe("inconsistent_header");
   });
 
   it("rejects more bytes than announced", () => {
@@ -77,7 +77,7 @@ describe("TransferAssembler", () => {
       { ...frames[0]!, data: Buffer.alloc(15) },
       { ...frames[1]!, data: Buffer.alloc(15) },
     ];
-    expect(reasonOf(feed(padded))).toBe("length-mismatch");
+    expect(reasonOf(feed(padded))).toBe("length_mismatch");
   });
 
   it("refuses a transfer larger than the limit before storing anything", () => {
@@ -85,7 +85,7 @@ describe("TransferAssembler", () => {
     expect(() => new TransferAssembler(frames[0]!.header, 1024)).toThrow(
       expect.objectContaining({
         code: "SFN_TRANSFER_INVALID",
-        details: expect.objectContaining({ reason: "too-large" }),
+        details: expect.objectContaining({ reason: "too_large" }),
       }),
     );
   });

@@ -1,12 +1,17 @@
 import { createHash } from "node:crypto";
 import { type ChunkFrame, type ChunkHeader, ErrorCodes, ValidationError } from "@sfn/contracts";
 
-/** Why a transfer was rejected (`details.reason` of its SFN_TRANSFER_INVALID error). */
+/**
+ * Why a transfer was rejected (`details.reason` of its SFN_TRANSFER_INVALID error), as named by
+ * docs/protocol.md P-BIN-7. `malformed_frame` (from the contracts' frame decoder) only reaches the
+ * on-error hooks: an undecodable payload is skipped, the transfer it may belong to goes on.
+ */
 export type TransferFailure =
-  | "too-large"
-  | "inconsistent"
-  | "length-mismatch"
-  | "hash-mismatch"
+  | "malformed_frame"
+  | "inconsistent_header"
+  | "too_large"
+  | "length_mismatch"
+  | "sha256_mismatch"
   | "incomplete";
 
 export type AssemblyResult =
@@ -40,13 +45,13 @@ export class TransferAssembler {
   /** Throws the SFN_TRANSFER_INVALID error when the announced transfer is larger than `maxBytes`. */
   constructor(first: ChunkHeader, maxBytes: number) {
     if (first.totalLength > maxBytes) {
-      throw transferInvalid(first.transferId, "too-large", `${first.totalLength} bytes exceed the limit`, {
+      throw transferInvalid(first.transferId, "too_large", `${first.totalLength} bytes exceed the limit`, {
         totalLength: first.totalLength,
         limit: maxBytes,
       });
     }
     if (first.count > Math.max(1, first.totalLength)) {
-      throw transferInvalid(first.transferId, "inconsistent", "more chunks than bytes", {
+      throw transferInvalid(first.transferId, "inconsistent_header", "more chunks than bytes", {
         count: first.count,
       });
     }
@@ -73,7 +78,7 @@ export class TransferAssembler {
     ) {
       return {
         status: "invalid",
-        error: transferInvalid(id, "inconsistent", "chunks disagree on count, length or hash"),
+        error: transferInvalid(id, "inconsistent_header", "chunks disagree on count, length or hash"),
       };
     }
     if (this.#chunks[header.index] !== undefined) return { status: "pending" };
@@ -81,7 +86,7 @@ export class TransferAssembler {
     if (this.#bytes > first.totalLength) {
       return {
         status: "invalid",
-        error: transferInvalid(id, "length-mismatch", "more bytes than announced"),
+        error: transferInvalid(id, "length_mismatch", "more bytes than announced"),
       };
     }
     this.#chunks[header.index] = data;
@@ -90,12 +95,12 @@ export class TransferAssembler {
     if (this.#bytes !== first.totalLength) {
       return {
         status: "invalid",
-        error: transferInvalid(id, "length-mismatch", "fewer bytes than announced"),
+        error: transferInvalid(id, "length_mismatch", "fewer bytes than announced"),
       };
     }
     const whole = Buffer.concat(this.#chunks as Buffer[], first.totalLength);
     if (createHash("sha256").update(whole).digest("hex") !== first.sha256) {
-      return { status: "invalid", error: transferInvalid(id, "hash-mismatch", "SHA-256 does not match") };
+      return { status: "invalid", error: transferInvalid(id, "sha256_mismatch", "SHA-256 does not match") };
     }
     return { status: "complete", data: whole, header: first };
   }

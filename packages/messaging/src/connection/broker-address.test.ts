@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBrokerUrl } from "./broker-address.js";
+import { parseBrokerUrl, redactBrokerUrl } from "./broker-address.js";
 
 describe("parseBrokerUrl", () => {
   it("knows the MQTT schemes and their default ports", () => {
@@ -19,6 +19,24 @@ describe("parseBrokerUrl", () => {
       transport: "websocket",
       url: "wss://emqx.example/mqtt",
     });
+  });
+
+  it("takes percent-decoded credentials from the URL and redacts the password for logs", () => {
+    expect(parseBrokerUrl("mqtts://svc%40acme:p%3Ass@emqx.example:8883")).toEqual({
+      transport: "tls",
+      host: "emqx.example",
+      port: 8883,
+      username: "svc@acme",
+      password: "p:ss",
+    });
+    expect(parseBrokerUrl("mqtt://only-user@broker")).toEqual({
+      transport: "tcp",
+      host: "broker",
+      port: 1883,
+      username: "only-user",
+    });
+    expect(redactBrokerUrl("wss://svc:secret@emqx.example/mqtt")).toBe("wss://svc:***@emqx.example/mqtt");
+    expect(redactBrokerUrl("mqtt://broker:1883")).toBe("mqtt://broker:1883");
   });
 
   it("rejects what it cannot connect to", () => {

@@ -4,9 +4,15 @@ import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket,
 import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
 import { Backoff } from "../internal/backoff.js";
 import type { SafeLogger } from "../internal/logger.js";
-import { parseBrokerUrl } from "./broker-address.js";
+import { parseBrokerUrl, redactBrokerUrl } from "./broker-address.js";
 import type { BrokerOptions, ConnectionSpec } from "./connection-options.js";
 import { noDelayStreamBuilder } from "./stream-builder.js";
+
+/**
+ * CONNACK refusals about the client's credentials: MQTT 3.1.1 return codes 4 (bad user name or password)
+ * and 5 (not authorized), MQTT 5 reason codes 0x86, 0x87 and 0x8C (bad authentication method).
+ */
+const CREDENTIAL_REFUSALS = new Set([4, 5, 0x86, 0x87, 0x8c]);
 
 /**
  * Receives every PUBLISH of a connection. `release` must be called to let mqtt.js parse the next packet;
@@ -52,18 +58,23 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       reconnectOnConnackError: true,
       resubscribe: true,
       queueQoSZero: true,
-      ...(broker.username === undefined ? {} : { username: broker.username }),
-      ...(broker.password === undefined ? {} : { password: broker.password }),
     };
+    const address = parseBrokerUrl(broker.url);
+    // Explicit options win over credentials written into the URL (mqtt://user:secret@host).
+    const username = broker.username ?? address.username;
+    const password = broker.password ?? address.password;
+    if (username !== undefined) options.username = username;
+    if (password !== undefined) options.password = password;
     if (version === 5) {
       options.properties = {
         sessionExpiryInterval: spec.persistentSession ? spec.sessionExpirySeconds : 0,
         ...(spec.receiveMaximum === undefined ? {} : { receiveMaximum: spec.receiveMaximum }),
       };
     }
-    const address = parseBrokerUrl(broker.url);
     if (address.transport === "websocket") {
-      log.info("WebSocket transport: TCP_NODELAY cannot be set by this client", { url: address.url });
+      log.info("WebSocket transport: TCP_NODELAY cannot be set by this client", {
+        url: redactBrokerUrl(address.url),
+      });
       this.mqtt = connect(address.url, { ...options, ...(broker.tls as IClientOptions | undefined) });
     } else {
       this.mqtt = new MqttClient(noDelayStreamBuilder(address, broker.tls), options);
@@ -119,12 +130,29 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
-  /** Connects and resolves on the first CONNACK; rejects when `timeoutMs` passes or the signal aborts. */
+  /**
+   * Connects and resolves on the first CONNACK. Rejects with SFN_BROKER_UNAVAILABLE when `timeoutMs`
+   * passes, at once with SFN_BROKER_REJECTED when the broker refuses the credentials, or when end() is
+   * called meanwhile.
+   */
   start(timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       let lastError: Error | undefined;
       const onError = (error: Error) => {
         lastError = error;
+        const reasonCode = (error as { code?: unknown }).code;
+        if (typeof reasonCode !== "number" || !CREDENTIAL_REFUSALS.has(reasonCode)) return;
+        // Wrong credentials do not fix themselves: fail the first connection now, not at the timeout.
+        cleanup();
+        this.mqtt.end(true);
+        reject(
+          new SystemError(`the broker refused the connection: ${error.message}`, {
+            code: MessagingErrorCodes.brokerRejected,
+            cause: error,
+            retryable: false,
+            details: { clientId: this.spec.clientId, reasonCode },
+          }),
+        );
       };
       const cleanup = () => {
         this.#abortStart = undefined;

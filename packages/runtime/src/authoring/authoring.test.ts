@@ -19,6 +19,7 @@ function ctx(userId: string): CallContext {
     logger: silentLogger,
     signal: new AbortController().signal,
     callId: "abcdefghijklmnopqrstuv",
+    headers: {},
     function: "echo",
     deadline: Date.now() + 1000,
   };

@@ -1,4 +1,4 @@
-import type { Authorizer, DataStore, Messaging, UserContext } from "@sfn/contracts";
+import type { Authorizer, DataStore, Headers, Messaging, UserContext } from "@sfn/contracts";
 import type { RuntimeLogger } from "../observability/logger.js";
 
 /**
@@ -18,6 +18,11 @@ export interface CallContext<Config = Record<string, unknown>> {
   logger: RuntimeLogger;
   signal: AbortSignal;
   callId: string;
+  /**
+   * The incoming call's headers as received (`traceparent`, `tracestate`, `deadline`, application
+   * headers; `authorization` too — the same token as `user.token`). Read-only.
+   */
+  headers: Readonly<Headers>;
   function: string;
   /** Milliseconds since the epoch after which the result is discarded. */
   deadline: number;

@@ -31,8 +31,33 @@ describe("loadRuntimeConfig", () => {
     expect(loadRuntimeConfig({ SFN_MQTT_URL: "mqtt://x" }).mqttProtocolVersion).toBe(5);
   });
 
+  it("reads the introspection mode, its client and property mirroring", () => {
+    const config = loadRuntimeConfig({
+      SFN_MQTT_URL: "mqtt://x",
+      SFN_OIDC_MODE: "introspection",
+      SFN_OIDC_RESOURCE_CLIENT_ID: "rs",
+      SFN_OIDC_RESOURCE_CLIENT_SECRET: "rs-secret",
+      SFN_MIRROR_PROPERTIES: "true",
+    });
+    expect(config).toMatchObject({
+      oidcMode: "introspection",
+      oidcResourceClientId: "rs",
+      oidcResourceClientSecret: "rs-secret",
+      mirrorProperties: true,
+    });
+    expect(loadRuntimeConfig({ SFN_MQTT_URL: "mqtt://x" })).toMatchObject({
+      oidcMode: undefined,
+      oidcResourceClientId: undefined,
+      mirrorProperties: false,
+    });
+  });
+
   it.each([
     [{}, "SFN_MQTT_URL"],
+    [{ SFN_MQTT_URL: "mqtt://x", SFN_OIDC_MODE: "opaque" }, "SFN_OIDC_MODE"],
+    [{ SFN_MQTT_URL: "mqtt://x", SFN_OIDC_MODE: "introspection" }, "SFN_OIDC_RESOURCE_CLIENT_ID"],
+    [{ SFN_MQTT_URL: "mqtt://x", SFN_OIDC_RESOURCE_CLIENT_ID: "rs" }, "SFN_OIDC_RESOURCE_CLIENT_SECRET"],
+    [{ SFN_MQTT_URL: "mqtt://x", SFN_MIRROR_PROPERTIES: "sometimes" }, "SFN_MIRROR_PROPERTIES"],
     [{ SFN_MQTT_URL: "nope" }, "SFN_MQTT_URL"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_CONCURRENCY: "0" }, "SFN_CONCURRENCY"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_DEDUP: "maybe" }, "SFN_DEDUP"],

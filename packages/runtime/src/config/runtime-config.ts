@@ -14,6 +14,11 @@ export interface RuntimeConfig {
   oidcIssuer: string | undefined;
   oidcAudience: string | undefined;
   allowInsecureIssuer: boolean;
+  /** SFN_OIDC_MODE: `jwt` (default without introspection credentials), `introspection` or `auto`. */
+  oidcMode: "jwt" | "introspection" | "auto" | undefined;
+  /** SFN_OIDC_RESOURCE_CLIENT_ID / _SECRET: this resource server's client, for token introspection. */
+  oidcResourceClientId: string | undefined;
+  oidcResourceClientSecret: string | undefined;
   /** postgres://… or pglite:<directory> (PGlite in this process, the embedded default of `sfn dev`). */
   databaseUrl: string | undefined;
   database: string;
@@ -24,6 +29,8 @@ export interface RuntimeConfig {
   defaultTimeoutMs: number;
   shutdownGraceMs: number;
   validateOutput: boolean;
+  /** SFN_MIRROR_PROPERTIES: mirror the envelope of the functions' own messages into MQTT 5 properties (P-PROP-2). */
+  mirrorProperties: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -74,6 +81,13 @@ function protocolLevel(env: Env): 4 | 5 {
   return invalid("SFN_MQTT_PROTOCOL", "5 or 3.1.1");
 }
 
+function oidcMode(env: Env): RuntimeConfig["oidcMode"] {
+  const raw = env.SFN_OIDC_MODE;
+  if (raw === undefined || raw === "") return undefined;
+  if (raw === "jwt" || raw === "introspection" || raw === "auto") return raw;
+  return invalid("SFN_OIDC_MODE", "jwt, introspection or auto");
+}
+
 /**
  * Reads the configuration; a missing or invalid setting throws a ValidationError whose message and
  * `details.setting` name it.
@@ -82,6 +96,22 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
   const logLevel = env.SFN_LOG_LEVEL || "info";
   if (!["debug", "info", "warn", "error", "silent"].includes(logLevel)) {
     invalid("SFN_LOG_LEVEL", "debug, info, warn, error or silent");
+  }
+  const mode = oidcMode(env);
+  const oidcResourceClientId = env.SFN_OIDC_RESOURCE_CLIENT_ID || undefined;
+  const oidcResourceClientSecret = env.SFN_OIDC_RESOURCE_CLIENT_SECRET || undefined;
+  if ((mode === "introspection" || mode === "auto") && !oidcResourceClientId) {
+    throw new ValidationError(
+      `missing setting SFN_OIDC_RESOURCE_CLIENT_ID (needed by SFN_OIDC_MODE=${mode})`,
+      {
+        details: { setting: "SFN_OIDC_RESOURCE_CLIENT_ID" },
+      },
+    );
+  }
+  if (oidcResourceClientId && !oidcResourceClientSecret) {
+    throw new ValidationError("missing setting SFN_OIDC_RESOURCE_CLIENT_SECRET", {
+      details: { setting: "SFN_OIDC_RESOURCE_CLIENT_SECRET" },
+    });
   }
   const httpPort = env.SFN_HTTP_PORT ? integer(env, "SFN_HTTP_PORT", 0, 0, 65_535) : undefined;
   return {
@@ -95,6 +125,9 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
     oidcIssuer: url(env, "SFN_OIDC_ISSUER", ["http:", "https:"], false),
     oidcAudience: env.SFN_OIDC_AUDIENCE || undefined,
     allowInsecureIssuer: boolean(env, "SFN_OIDC_ALLOW_INSECURE", false),
+    oidcMode: mode,
+    oidcResourceClientId,
+    oidcResourceClientSecret,
     databaseUrl: url(env, "SFN_DATABASE_URL", ["postgres:", "postgresql:", "pglite:"], false),
     database: env.SFN_DATABASE || "app",
     httpPort,
@@ -104,5 +137,6 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
     defaultTimeoutMs: integer(env, "SFN_DEFAULT_TIMEOUT_MS", 30_000, 1, 3_600_000),
     shutdownGraceMs: integer(env, "SFN_SHUTDOWN_GRACE_MS", 10_000, 0, 3_600_000),
     validateOutput: boolean(env, "SFN_VALIDATE_OUTPUT", false),
+    mirrorProperties: boolean(env, "SFN_MIRROR_PROPERTIES", false),
   };
 }

@@ -12,6 +12,7 @@ import {
   type UserContext,
   ValidationError,
 } from "@sfn/contracts";
+import { traceFields } from "../observability/trace-fields.js";
 import { publishDeadLetter } from "./dead-letter.js";
 import { executeCall } from "./execute.js";
 import type { HostContext } from "./host-context.js";
@@ -139,9 +140,15 @@ async function pipeline(host: HostContext, message: InboundMessage): Promise<str
   const timeoutMs = spec.timeoutMs ?? host.defaultTimeoutMs;
   const limitAt = Math.min(host.now() + timeoutMs, deadline ?? Number.POSITIVE_INFINITY);
   const outcome = await executeCall(host, { envelope: call, fn: fnName, spec, handler, user, limitAt });
+  if (outcome.kind === "drop") {
+    host.metrics.poison.inc();
+    host.logger.info({ callId: call.callId, function: fnName, reason: outcome.reason }, "message dropped");
+    return label;
+  }
   if (outcome.kind === "error") {
-    if (outcome.deadLetter)
-      publishDeadLetter(host, message.publish, call, fnName, outcome.error, outcome.attempts);
+    if (outcome.deadLetter) {
+      await publishDeadLetter(host, message.publish, call, user, fnName, outcome.error, outcome.attempts);
+    }
     return replyError(host, route, outcome.error, label);
   }
   if (outcome.kind === "duplicate") host.metrics.dedupHits.inc();
@@ -177,7 +184,13 @@ function replyError(host: HostContext, route: ReplyRoute, error: ErrorInfo, labe
   host.metrics.calls.inc({ function: label, outcome: "error" });
   host.metrics.errors.inc({ type: error.type, code: error.code });
   host.logger.info(
-    { callId: route.callId, function: label, type: error.type, code: error.code },
+    {
+      callId: route.callId,
+      function: label,
+      type: error.type,
+      code: error.code,
+      ...traceFields(route.headers),
+    },
     "error reply",
   );
   return label;

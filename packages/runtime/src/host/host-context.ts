@@ -4,6 +4,7 @@ import type { ServiceDefinition } from "../authoring/define-service.js";
 import type { RuntimeLogger } from "../observability/logger.js";
 import type { RuntimeMetrics } from "../observability/metrics.js";
 import type { FunctionValidators } from "../validation/contract-validators.js";
+import type { DatabaseGuard } from "./database-guard.js";
 import type { RetryPolicy } from "./retry.js";
 
 /** Everything the call pipeline needs, fixed at start-up. */
@@ -12,6 +13,10 @@ export interface HostContext {
   validators: Map<string, FunctionValidators>;
   authenticator: Authenticator | undefined;
   dataStores: PostgresDataStoreFactory | undefined;
+  /** The database's circuit breaker. */
+  database: DatabaseGuard;
+  /** Whether dead letters are also written to sfn_runtime.dead_letters (the table could be created). */
+  deadLetterTable: boolean;
   authorizerFor: ((user: UserContext | undefined) => Authorizer) | undefined;
   messagingFor: ((user: UserContext | undefined) => Messaging) | undefined;
   config: Record<string, unknown>;
@@ -20,6 +25,8 @@ export interface HostContext {
   maxPayloadBytes: number;
   topicPrefix: string | undefined;
   retry: RetryPolicy;
+  /** Attempts a `retryLater` answer may add before the message is dead-lettered. */
+  retryLaterLimit: number;
   defaultTimeoutMs: number;
   dedup: boolean;
   dedupTtlSeconds: number;

@@ -49,6 +49,15 @@ export async function runService(
       ? await createAuthenticator(config.oidcIssuer, {
           audience: config.oidcAudience!,
           allowInsecureRequests: config.allowInsecureIssuer,
+          ...(config.oidcMode ? { mode: config.oidcMode } : {}),
+          ...(config.oidcResourceClientId
+            ? {
+                introspection: {
+                  clientId: config.oidcResourceClientId,
+                  clientSecret: config.oidcResourceClientSecret!,
+                },
+              }
+            : {}),
         })
       : undefined);
   const dataStores =
@@ -70,6 +79,7 @@ export async function runService(
         clientId: `sfn-${service.name}-${config.replicaId}-out`,
         protocolVersion: config.mqttProtocolVersion,
         topicPrefix: config.topicPrefix,
+        mirrorProperties: config.mirrorProperties,
       });
   const host = createServiceHost({
     service,

@@ -27,7 +27,12 @@ const echoService = defineService({
       return null;
     },
     slow: (_p, ctx) => new Promise((resolve) => ctx.signal.addEventListener("abort", () => resolve("late"))),
-    whoami: async (_p, ctx) => ({ userId: ctx.user?.userId, callId: ctx.callId }),
+    whoami: async (_p, ctx) => ({
+      userId: ctx.user?.userId,
+      callId: ctx.callId,
+      traceparent: ctx.headers.traceparent,
+      deadline: ctx.headers.deadline,
+    }),
     bad: async () => ({ notText: 1 }),
   },
 });
@@ -81,6 +86,16 @@ describe("service host call pipeline (protocol.md §7)", () => {
     expect(lastReply().body).toMatchObject({
       status: "success",
       result: { userId: "bob", callId: env.callId },
+    });
+  });
+
+  it("passes the incoming call's headers to the function", async () => {
+    const env = call("whoami", {}, "good-bob");
+    env.headers.traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    await transport.deliver(env);
+    expect(lastReply().body).toMatchObject({
+      status: "success",
+      result: { traceparent: env.headers.traceparent, deadline: env.headers.deadline },
     });
   });
 

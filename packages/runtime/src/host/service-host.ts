@@ -2,10 +2,12 @@ import type { Authenticator, Authorizer, Messaging, UserContext } from "@sfn/con
 import { DEFAULT_MAX_PAYLOAD_BYTES, ValidationError } from "@sfn/contracts";
 import { type PostgresDataStoreFactory, processedCalls } from "@sfn/datastore";
 import type { ServiceDefinition } from "../authoring/define-service.js";
+import { ensureDeadLetterTable } from "../dlq/dead-letter-store.js";
 import { jsonLogger, type RuntimeLogger } from "../observability/logger.js";
 import { createMetrics, type RuntimeMetrics } from "../observability/metrics.js";
 import { compileContract } from "../validation/contract-validators.js";
 import { processMessage } from "./call-pipeline.js";
+import { type CircuitBreakerPolicy, DEFAULT_CIRCUIT_BREAKER, databaseGuard } from "./database-guard.js";
 import type { HostContext } from "./host-context.js";
 import { mqttTransport } from "./mqtt-transport.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
@@ -42,6 +44,12 @@ export interface ServiceHostOptions {
   logger?: RuntimeLogger;
   maxPayloadBytes?: number;
   retry?: Partial<RetryPolicy>;
+  /** `retryLater` answers a call may get before it is dead-lettered; default 5. */
+  retryLaterLimit?: number;
+  /** The database's circuit breaker; default 5 consecutive connection failures, half-open after 2 s. */
+  circuitBreaker?: Partial<CircuitBreakerPolicy>;
+  /** Also keep dead letters in sfn_runtime.dead_letters (created on start); default true with a database. */
+  deadLetterTable?: boolean;
   /** Function time limit when the contract gives none; default 30,000 ms. */
   defaultTimeoutMs?: number;
   /** De-duplicate non-idempotent functions by callId (default true; needs `dataStores`). */
@@ -62,6 +70,8 @@ export interface ServiceHost {
   readonly state: HostState;
   readonly ready: boolean;
   readonly metrics: RuntimeMetrics;
+  /** The database circuit: "closed" (healthy), "open" (failing fast), "half-open"; "none" without a database. */
+  readonly databaseCircuit: string;
   start(): Promise<void>;
   /** Graceful stop (P-QOS-7): take no more calls, finish in-flight ones within `graceMs`, disconnect. */
   stop(options?: { graceMs?: number; leave?: boolean }): Promise<void>;
@@ -113,6 +123,8 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     validators: compileContract(service.contract),
     authenticator: options.authenticator,
     dataStores: options.dataStores,
+    database: databaseGuard({ ...DEFAULT_CIRCUIT_BREAKER, ...options.circuitBreaker }, logger),
+    deadLetterTable: false,
     authorizerFor: options.authorizerFor,
     messagingFor: options.messagingFor,
     config: options.config ?? {},
@@ -121,6 +133,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     maxPayloadBytes: options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
     topicPrefix: options.topicPrefix,
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    retryLaterLimit: options.retryLaterLimit ?? 5,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 30_000,
     dedup: options.dedup ?? true,
     dedupTtlSeconds: options.dedupTtlSeconds ?? 86_400,
@@ -136,7 +149,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     const driver = host.dataStores?.driver;
     if (!driver) return;
     try {
-      const n = await driver.transaction((tx) => processedCalls.purgeExpired(tx));
+      const n = await host.database.run(() => driver.transaction((tx) => processedCalls.purgeExpired(tx)));
       if (n > 0) logger.info({ purged: n }, "expired processed-call records purged");
     } catch (error) {
       logger.warn({ err: String(error) }, "purge of processed-call records failed");
@@ -150,9 +163,23 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
       return state === "running" && transport.connected;
     },
     metrics,
+    get databaseCircuit() {
+      return host.dataStores ? host.database.state : "none";
+    },
     async start() {
       if (state !== "created") throw new ValidationError(`host is ${state}`);
       state = "starting";
+      if (host.dataStores && options.deadLetterTable !== false) {
+        try {
+          await ensureDeadLetterTable(host.dataStores.driver);
+          host.deadLetterTable = true;
+        } catch (error) {
+          logger.warn(
+            { err: String((error as Error)?.message ?? error) },
+            "dead-letter table unavailable: dead letters go to the dlq topic only",
+          );
+        }
+      }
       await transport.start((message) => processMessage(host, message));
       const every = options.purgeIntervalMs ?? 600_000;
       if (host.dataStores && every > 0) {

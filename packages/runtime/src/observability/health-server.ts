@@ -24,7 +24,7 @@ export async function startHealthServer(
       res.end(JSON.stringify({ status: alive ? "ok" : "stopped", state: host.state }));
     } else if (path === "/readyz") {
       res.writeHead(host.ready ? 200 : 503, { "content-type": "application/json" });
-      res.end(JSON.stringify({ ready: host.ready, state: host.state }));
+      res.end(JSON.stringify({ ready: host.ready, state: host.state, database: host.databaseCircuit }));
     } else if (path === "/metrics") {
       host.metrics.registry.metrics().then(
         (text) => {

@@ -46,12 +46,16 @@ export async function startHarness(
   tokenOf: () => string,
   options:
     | Partial<ServiceHostOptions>
-    | ((world: { name: string; prefix: string }) => Partial<ServiceHostOptions>) = {},
+    | ((world: {
+        name: string;
+        prefix: string;
+        db: TestDatabase;
+      }) => Partial<ServiceHostOptions> | Promise<Partial<ServiceHostOptions>>) = {},
 ): Promise<Harness> {
   const name = uniqueName("Notes");
   const prefix = `rt-${name}`;
-  const extra = typeof options === "function" ? options({ name, prefix }) : options;
   const db = await createTestDatabase();
+  const extra = typeof options === "function" ? await options({ name, prefix, db }) : options;
   const dataStores = createDataStoreFactory({
     connectionString: db.url,
     database: "app",

@@ -46,6 +46,12 @@ class Notes {
   @fn("relay") async relay() {
     return null;
   }
+  @fn("pause") async pause(p: Note) {
+    return p;
+  }
+  @fn("flaky") async flaky() {
+    return { id: "never" };
+  }
   @fn("lateWrite") async lateWrite() {
     return { id: "never" };
   }

@@ -5,7 +5,13 @@ import {
   type ServiceContract,
   SystemError,
 } from "@sfn/contracts";
-import { type CallContext, createClient, defineService, type ServiceDefinition } from "../../src/index.js";
+import {
+  type CallContext,
+  createClient,
+  deadLetterNow,
+  defineService,
+  type ServiceDefinition,
+} from "../../src/index.js";
 
 /** The integration suites' service; the name is unique per run to isolate topics. */
 export function notesContract(service: string): ServiceContract {
@@ -41,6 +47,8 @@ export function notesContract(service: string): ServiceContract {
       ping: { input: "Empty", output: "Any", authenticated: false },
       lateWrite: { input: "NoteInput", output: "NoteId", timeoutMs: 100 },
       relay: { input: "Empty", output: "Any" },
+      flaky: { input: "NoteInput", output: "NoteId" },
+      pause: { input: "NoteInput", output: "Any", idempotent: true },
     },
   };
 }
@@ -56,6 +64,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 type Note = { text: string; ms?: number };
+
+/** Test switches: `flaky` dead-letters its calls until healed (to replay a dead letter successfully). */
+export const switches = { flakyHealed: false };
 
 export const notesFunctions = {
   addNote: async (p: Note, ctx: CallContext) => ({
@@ -93,6 +104,15 @@ export const notesFunctions = {
       timeoutMs: 10_000,
     });
     return self.echo!({ text: ctx.user!.userId });
+  },
+  /** Waits `ms` (I/O the function awaits, e.g. another service): what the concurrency setting is for. */
+  pause: async (p: Note, ctx: CallContext) => {
+    await sleep(p.ms ?? 5, ctx.signal);
+    return p;
+  },
+  flaky: async (p: Note, ctx: CallContext) => {
+    if (!switches.flakyHealed) throw deadLetterNow("the note service is not healed yet");
+    return { id: await ctx.dataStore!.insert("notes", { text: p.text }) };
   },
   /** Ignores its AbortSignal and writes after its time limit: the write must not land. */
   lateWrite: async (p: Note, ctx: CallContext) => {

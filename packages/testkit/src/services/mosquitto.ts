@@ -1,18 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { chownSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { aptInstall } from "../apt.js";
 import type { FixtureConfig } from "../config.js";
 import { probeMqtt } from "../probes.js";
-import {
-  aptInstall,
-  isOurProcess,
-  isRoot,
-  readPidFile,
-  systemUser,
-  terminate,
-  userCanWrite,
-  which,
-} from "../system.js";
+import { isOurProcess, isRoot, readPidFile, systemUser, terminate, userCanWrite, which } from "../system.js";
 import { startDetachedService } from "./detached-service.js";
 
 export interface MosquittoPaths {

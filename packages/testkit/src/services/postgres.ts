@@ -1,9 +1,9 @@
 import { chownSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
+import { aptInstall } from "../apt.js";
 import { DEFAULT_DATABASE, type FixtureConfig, shellQuote } from "../config.js";
 import { probePostgres } from "../probes.js";
 import {
-  aptInstall,
   asUser,
   isAlive,
   isRoot,

@@ -2,6 +2,7 @@
 exactly-once records of the runtime. See docs/datastore.md."""
 
 from ._data._errors import error_from_driver, error_from_sql
+from ._data._lazy import LazyTransaction
 from ._data._migrate import MigrateResult, Migration, load_migrations, migrate
 from ._data._processed_calls import find_processed_call, purge_expired_calls, record_processed_call
 from ._data._sfn_call import SFN_CALL_SQL, call_sfn, caller_context
@@ -9,6 +10,7 @@ from ._data._store import PostgresAuthorizer, PostgresDataStore, PostgresDataSto
 
 __all__ = [
     "SFN_CALL_SQL",
+    "LazyTransaction",
     "MigrateResult",
     "Migration",
     "PostgresAuthorizer",

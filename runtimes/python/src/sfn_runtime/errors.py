@@ -13,6 +13,8 @@ from __future__ import annotations
 import builtins
 from typing import Any, ClassVar, Final
 
+from .generated.wire_types import AuthFailureReason
+
 __all__ = [
     "AUTH_FAILURE_REASONS",
     "BusinessLogicError",
@@ -52,25 +54,9 @@ class ErrorCodes:
     ABORTED: Final = "SFN_ABORTED"
 
 
-#: ``AuthFailureReason`` values (schemas/identity/AuthFailureReason.schema.json), found in
-#: ``details["reason"]`` of ``SFN_UNAUTHENTICATED``.
-AUTH_FAILURE_REASONS: Final = frozenset(
-    {
-        "token_missing",
-        "token_malformed",
-        "token_too_large",
-        "token_expired",
-        "token_not_yet_valid",
-        "issuer_mismatch",
-        "audience_mismatch",
-        "algorithm_not_allowed",
-        "signature_invalid",
-        "key_unknown",
-        "token_inactive",
-        "claims_invalid",
-        "issuer_unavailable",
-    }
-)
+#: ``AuthFailureReason`` values (the generated enum of schemas/identity/AuthFailureReason.schema.json),
+#: found in ``details["reason"]`` of ``SFN_UNAUTHENTICATED``.
+AUTH_FAILURE_REASONS: Final = frozenset(reason.value for reason in AuthFailureReason)
 
 _DEFAULT_CODES: Final = {
     "ValidationError": "SFN_VALIDATION",

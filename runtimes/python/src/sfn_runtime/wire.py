@@ -34,11 +34,13 @@ from ._wire._topics import (
     assert_publish_topic,
     dead_letter_topic,
     is_valid_service_name,
+    prefixed_topic,
     publish_topic_problem,
     reply_topic,
     service_topic,
     shared_service_subscription,
 )
+from ._wire._trace import child_traceparent
 
 __all__ = [
     "CHUNK_CONTENT_TYPE",
@@ -56,6 +58,7 @@ __all__ = [
     "as_call",
     "as_reply_body",
     "assert_publish_topic",
+    "child_traceparent",
     "create_call_envelope",
     "create_error_reply",
     "create_message_envelope",
@@ -75,6 +78,7 @@ __all__ = [
     "new_session_id",
     "now_ms",
     "parse_json_payload",
+    "prefixed_topic",
     "publish_topic_problem",
     "remaining_ms",
     "reply_topic",

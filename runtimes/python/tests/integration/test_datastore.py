@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 
 from sfn_runtime.datastore import (
+    LazyTransaction,
     PostgresDataStore,
     PostgresDataStoreFactory,
     find_processed_call,
@@ -103,6 +104,30 @@ async def test_authorizer_questions(factory: PostgresDataStoreFactory) -> None:
     assert not await authorizer.has_permission("alice", "admin", "app")
     with pytest.raises(ForbiddenError):
         await authorizer.assign_role_to_user("bob", "editor", "app")
+
+
+async def test_lazy_transaction_commits_rolls_back_or_never_begins(
+    factory: PostgresDataStoreFactory,
+) -> None:
+    marker = secrets.token_hex(4)
+    async with LazyTransaction(factory) as unused:
+        pass
+    assert not unused.opened  # no connection taken, nothing sent
+    async with LazyTransaction(factory) as committed:
+        await factory.create_data_store(ALICE, transaction=committed).insert("lazy", {"m": marker, "k": 1})
+    assert committed.opened
+
+    async def write_then_fail() -> None:
+        async with LazyTransaction(factory) as rolled_back:
+            await factory.create_data_store(ALICE, transaction=rolled_back).insert(
+                "lazy", {"m": marker, "k": 2}
+            )
+            raise RuntimeError("the function failed after its write")
+
+    with pytest.raises(RuntimeError):
+        await write_then_fail()
+    seen = await factory.create_data_store(ALICE).query("lazy", {"filter": {"m": marker}}, 1, 10)
+    assert [item.to_dict()["k"] for item in seen.items] == [1]
 
 
 async def test_processed_calls_record_once(factory: PostgresDataStoreFactory) -> None:

@@ -81,3 +81,12 @@ def test_typescript_names_are_aliases_and_timeouts_are_builtin_timeouts() -> Non
     assert "TimeoutError" not in errors.__all__
     with pytest.raises(TimeoutError):
         raise SfnTimeoutError("late", code="SFN_REPLY_TIMEOUT")
+
+
+def test_one_class_per_generated_error_type() -> None:
+    from sfn_runtime.generated.wire_types import ErrorType
+
+    assert {kind for _, kind, _, _ in CASES} == {member.value for member in ErrorType}
+    assert {error_from_info({"type": m.value, "code": "X", "message": "m"}).type for m in ErrorType} == {
+        m.value for m in ErrorType
+    }

@@ -6,11 +6,13 @@ from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
 from ..generated.wire_types import Document, Query, QueryResult, UserContext
 from ._errors import error_from_driver
+from ._lazy import LazyTransaction
 from ._sfn_call import call_sfn, caller_context
 
 
@@ -60,10 +62,11 @@ class PostgresDataStoreFactory:
         user: UserContext,
         *,
         call_id: str | None = None,
-        transaction: AsyncConnection[Any] | None = None,
+        transaction: AsyncConnection[Any] | LazyTransaction | None = None,
     ) -> PostgresDataStore:
         """A DataStore bound to ``user``; with ``transaction`` every operation joins that connection's
-        transaction (the host uses this for exactly-once effects)."""
+        transaction (the host uses this for exactly-once effects), or a ``LazyTransaction`` that
+        begins on the first operation."""
         return PostgresDataStore(self, user, call_id=call_id, transaction=transaction)
 
     def create_authorizer(
@@ -71,17 +74,18 @@ class PostgresDataStoreFactory:
         user: UserContext,
         *,
         call_id: str | None = None,
-        transaction: AsyncConnection[Any] | None = None,
+        transaction: AsyncConnection[Any] | LazyTransaction | None = None,
     ) -> PostgresAuthorizer:
         return PostgresAuthorizer(self, user, call_id=call_id, transaction=transaction)
 
     @asynccontextmanager
     async def connection(self) -> AsyncIterator[AsyncConnection[Any]]:
-        """A pooled connection in a transaction (committed when the block ends without error)."""
+        """A pooled connection in a transaction (committed when the block ends without error).
+        Driver and pool failures become typed errors; what the block itself raises passes unchanged."""
         try:
             async with self.pool.connection() as conn:
                 yield conn
-        except Exception as error:
+        except (psycopg.Error, PoolTimeout) as error:
             raise error_from_driver(error) from error
 
 
@@ -92,7 +96,7 @@ class _Bound:
         user: UserContext,
         *,
         call_id: str | None,
-        transaction: AsyncConnection[Any] | None = None,
+        transaction: AsyncConnection[Any] | LazyTransaction | None = None,
     ) -> None:
         self._factory = factory
         self._transaction = transaction
@@ -100,7 +104,15 @@ class _Bound:
             user, database=factory.database, call_id=call_id, max_document_bytes=factory.max_document_bytes
         )
 
+    @property
+    def database(self) -> str | None:
+        """The sfn database this client works in (SFN_DATABASE)."""
+        return self._factory.database
+
     async def _call(self, op: str, args: dict[str, Any]) -> Any:
+        if isinstance(self._transaction, LazyTransaction):
+            ok, _ = await call_sfn(await self._transaction.connection(), self._caller, op, args)
+            return ok
         if self._transaction is not None:
             ok, _ = await call_sfn(self._transaction, self._caller, op, args)
             return ok
@@ -187,6 +199,19 @@ class PostgresAuthorizer(_Bound):
     ) -> bool:
         args = {"user": user, "permissions": list(permissions), "database": database}
         return await self._change("removePermissionsFromUser", args, collection)
+
+    async def grant_permissions_to_role(
+        self, role: str, permissions: Sequence[str], database: str, collection: str | None = None
+    ) -> bool:
+        """Grants permissions to everyone holding ``role`` (needs admin on the database)."""
+        args = {"role": role, "permissions": list(permissions), "database": database}
+        return await self._change("grantPermissionsToRole", args, collection)
+
+    async def revoke_permissions_from_role(
+        self, role: str, permissions: Sequence[str], database: str, collection: str | None = None
+    ) -> bool:
+        args = {"role": role, "permissions": list(permissions), "database": database}
+        return await self._change("revokePermissionsFromRole", args, collection)
 
     async def has_permission(
         self, user: str, permission: str, database: str, collection: str | None = None

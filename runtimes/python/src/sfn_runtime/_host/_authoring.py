@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import typing
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -25,7 +26,12 @@ class CallContext:
     user: UserContext | None
     call_id: str
     function: str
+    #: The call's deadline (its ``deadline`` header, or now + the function's time limit), ms since the epoch.
     deadline_ms: int
+    #: The incoming call's headers, ``authorization`` included (functions must not log it).
+    headers: Mapping[str, str] = field(default_factory=dict)
+    #: When the effective time limit of this call ends (P-TIME-4), ms since the epoch.
+    limit_at_ms: int | None = None
     data_store: Any = None
     messaging: Any = None
     authorizer: Any = None
@@ -69,7 +75,17 @@ def function(name: str | None = None) -> Callable[[F], F]:
     return mark
 
 
-_INJECTABLE = {"user", "data_store", "messaging", "authorizer", "config", "logger", "context", "call_id"}
+_INJECTABLE = {
+    "user",
+    "data_store",
+    "messaging",
+    "authorizer",
+    "config",
+    "logger",
+    "context",
+    "call_id",
+    "headers",
+}
 
 
 def _injected_names(cls: type[Any]) -> list[str]:
@@ -96,8 +112,33 @@ def _constructor_arguments(names: list[str], context: CallContext) -> dict[str, 
         "logger": context.logger,
         "context": context,
         "call_id": context.call_id,
+        "headers": context.headers,
     }
     return {name: available[name] for name in names}
+
+
+def _converters(method: Callable[..., Any]) -> tuple[Callable[[Any], Any] | None, bool]:
+    """Typed functions: a parameter annotated with a generated contract type (a class with a static
+    ``from_dict``, as ``sfn-codegen contract generate --lang python`` writes them) receives the decoded
+    object; a result with ``to_dict()`` is encoded back. Plain ``dict`` functions get the JSON value."""
+    try:
+        hints = typing.get_type_hints(method)
+    except Exception:  # unresolvable annotations: the function takes and returns JSON values
+        return None, False
+    parameters = [p for p in inspect.signature(method).parameters.values() if p.name != "self"]
+    decode = None
+    if parameters:
+        annotation = hints.get(parameters[0].name)
+        from_dict = getattr(annotation, "from_dict", None)
+        decode = from_dict if callable(from_dict) else None
+    returned = hints.get("return")
+    encodes = callable(getattr(returned, "to_dict", None)) or decode is not None
+    return decode, encodes
+
+
+def _encoded(result: Any) -> Any:
+    to_dict = getattr(result, "to_dict", None)
+    return to_dict() if callable(to_dict) else result
 
 
 def service_from_class(cls: type[Any]) -> ServiceDefinition:
@@ -112,10 +153,18 @@ def service_from_class(cls: type[Any]) -> ServiceDefinition:
         if function_name is None:
             continue
 
-        def bind(attribute: str = attribute) -> FunctionHandler:
+        decode, encodes = _converters(member)
+
+        def bind(
+            attribute: str = attribute,
+            decode: Callable[[Any], Any] | None = decode,
+            encodes: bool = encodes,
+        ) -> FunctionHandler:
             async def handler(parameters: dict[str, Any], context: CallContext) -> Any:
                 instance = cls(**_constructor_arguments(injected, context))
-                return await getattr(instance, attribute)(parameters)
+                request = decode(parameters) if decode is not None else parameters
+                result = await getattr(instance, attribute)(request)
+                return _encoded(result) if encodes else result
 
             return handler
 

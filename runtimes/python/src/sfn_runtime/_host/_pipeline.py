@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any, Final
 
+from .._messaging._bound import IncomingCall
 from .._messaging._connection import ReceivedMessage
 from .._wire._constants import DEFAULT_MAX_PAYLOAD_BYTES
 from .._wire._envelope import (
@@ -45,6 +46,8 @@ _CALL_ID: Final = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
 
 #: Publishes an envelope to a topic (QoS 1); the host wires it to the connection the call came on.
 Publish = Callable[[str, Envelope], Awaitable[None]]
+#: Binds the function's Messaging to the caller and to the call being handled (nested calls, P-HDR-3).
+MessagingFor = Callable[[UserContext | None, IncomingCall], Any]
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class CallPipeline:
         *,
         authenticator: Any = None,
         data_stores: Any = None,
-        messaging_for: Callable[[UserContext | None], Any] | None = None,
+        messaging_for: MessagingFor | None = None,
     ) -> None:
         self._definition = definition
         self._functions = functions
@@ -223,8 +226,11 @@ class CallPipeline:
             )
             await self._error_reply(publish, call.reply_to, call.call_id, invalid, traceparent)
             return
-        limit_ms = function.timeout_ms if deadline is None else min(function.timeout_ms, deadline - now_ms())
-        body, attempts = await self._execute_with_retries(call, function, user, limit_ms)  # steps 11-14
+        started = now_ms()
+        limit_ms = function.timeout_ms if deadline is None else min(function.timeout_ms, deadline - started)
+        body, attempts = await self._execute_with_retries(
+            call, function, user, limit_ms, started
+        )  # steps 11-14
         if body.get("status") == "error" and body["error"]["type"] == "SystemError":
             await self._dead_letter(call, function, body["error"], attempts, publish)
         reply = (
@@ -239,30 +245,29 @@ class CallPipeline:
         await self._reply(publish, call.reply_to, reply, traceparent)
 
     async def _execute_with_retries(
-        self, call: Call, function: CompiledFunction, user: UserContext | None, limit_ms: int
+        self, call: Call, function: CompiledFunction, user: UserContext | None, limit_ms: int, started: int
     ) -> tuple[dict[str, Any], int]:
-        started = now_ms()
         policy = self._options.retry
+        limit_at = started + limit_ms
         attempt = 0
         while True:
             attempt += 1
-            remaining = limit_ms - (now_ms() - started)
+            remaining = limit_at - now_ms()
             try:
                 if remaining <= 0:
                     raise asyncio.TimeoutError
-                return await asyncio.wait_for(self._attempt(call, function, user), remaining / 1000), attempt
+                attempt_run = self._attempt(call, function, user, limit_at)
+                return await asyncio.wait_for(attempt_run, remaining / 1000), attempt
+            except SfnError as caught:  # before TimeoutError: SfnTimeoutError is one too
+                error: SfnError = caught
             except asyncio.TimeoutError:
-                error: SfnError = SfnTimeoutError(
-                    "the function exceeded its time limit", code=ErrorCodes.TIMEOUT
-                )
+                error = SfnTimeoutError("the function exceeded its time limit", code=ErrorCodes.TIMEOUT)
                 return {"status": "error", "error": error.to_error_info()}, attempt
-            except SfnError as caught:
-                error = caught
             except Exception:
                 _log.exception("function %s failed (callId %s)", function.name, call.call_id)  # P-ERR-3
                 return {"status": "error", "error": to_error_info(RuntimeError())}, attempt
             delay = policy.delay_ms(attempt)
-            budget_left = limit_ms - (now_ms() - started)
+            budget_left = limit_at - now_ms()
             if not (error.type == "SystemError" and error.retryable) or attempt >= policy.max_attempts:
                 return {"status": "error", "error": error.to_error_info()}, attempt
             if budget_left <= delay:
@@ -270,21 +275,25 @@ class CallPipeline:
             await asyncio.sleep(delay / 1000)
 
     async def _attempt(
-        self, call: Call, function: CompiledFunction, user: UserContext | None
+        self, call: Call, function: CompiledFunction, user: UserContext | None, limit_at: int
     ) -> dict[str, Any]:
         """One attempt in a fresh transaction: de-duplicate, run, check, record, commit (steps 11-14)."""
         dedup = self._data_stores is not None and self._options.dedup and not function.idempotent
         if self._data_stores is None:
-            return await self._run(call, function, user, None)
+            return await self._run(call, function, user, None, limit_at)
+        from .._data._lazy import LazyTransaction
         from .._data._processed_calls import find_processed_call, record_processed_call
 
+        if not dedup:  # no processed_calls lookup: the transaction begins with the first operation
+            async with LazyTransaction(self._data_stores) as lazy:
+                return await self._run(call, function, user, lazy, limit_at)
         async with self._data_stores.connection() as conn, conn.transaction():
             if dedup:
                 stored = await find_processed_call(conn, self._options.service, call.call_id)
                 if isinstance(stored, dict):
                     self.metrics.duplicates += 1
                     return stored  # P-DEDUP-4
-            body = await self._run(call, function, user, conn)
+            body = await self._run(call, function, user, conn, limit_at)
             if dedup and not await record_processed_call(
                 conn, self._options.service, call.call_id, body, self._options.dedup_ttl_seconds
             ):
@@ -292,24 +301,34 @@ class CallPipeline:
             return body
 
     async def _run(
-        self, call: Call, function: CompiledFunction, user: UserContext | None, conn: Any
+        self, call: Call, function: CompiledFunction, user: UserContext | None, conn: Any, limit_at: int
     ) -> dict[str, Any]:
         data_store = authorizer = None
         if self._data_stores is not None and user is not None:
             data_store = self._data_stores.create_data_store(user, call_id=call.call_id, transaction=conn)
             authorizer = self._data_stores.create_authorizer(user, call_id=call.call_id, transaction=conn)
-        deadline = call.envelope.headers.get("deadline")
+        headers = call.envelope.headers
+        deadline = headers.get("deadline")
+        messaging = (
+            self._messaging_for(user, IncomingCall(headers=dict(headers), limit_at_ms=limit_at))
+            if self._messaging_for is not None
+            else None
+        )
         context = CallContext(
             user=user,
             call_id=call.call_id,
             function=function.name,
             deadline_ms=int(deadline) if deadline is not None else now_ms() + function.timeout_ms,
+            headers=dict(headers),
+            limit_at_ms=limit_at,
             data_store=data_store,
             authorizer=authorizer,
-            messaging=self._messaging_for(user) if self._messaging_for is not None else None,
+            messaging=messaging,
             config=self._options.config,
         )
         result = await self._definition.functions[function.name](dict(call.body.parameters), context)
+        if now_ms() >= limit_at:  # P-TIME-4: a result that arrives after the limit is discarded
+            raise asyncio.TimeoutError
         if self._options.validate_output:  # step 13, development mode
             problems = function.result_violations(result)
             if problems:

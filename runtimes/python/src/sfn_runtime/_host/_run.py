@@ -38,56 +38,132 @@ def load_service(spec: str) -> type[Any] | ServiceDefinition:
     return loaded
 
 
+def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = _setting(env, name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ValidationError(
+            f"invalid setting {name}: expected an integer from {low} to {high}",
+            details={"setting": name, "expected": f"an integer from {low} to {high}"},
+        )
+    return value
+
+
+def _protocol_level(env: Mapping[str, str]) -> int:
+    raw = _setting(env, "SFN_MQTT_PROTOCOL", "5")
+    if raw in ("5", "5.0"):
+        return 5
+    if raw in ("3.1.1", "4"):
+        return 4
+    raise ValidationError(
+        "invalid setting SFN_MQTT_PROTOCOL: expected 5 or 3.1.1",
+        details={"setting": "SFN_MQTT_PROTOCOL", "expected": "5 or 3.1.1"},
+    )
+
+
+def _shared(env: Mapping[str, str]) -> bool | None:
+    """SFN_SHARED_SUBSCRIPTIONS: unset = detect at MQTT 5, not available at 3.1.1 (P-TRN-3)."""
+    return (
+        None
+        if _setting(env, "SFN_SHARED_SUBSCRIPTIONS") is None
+        else _flag(env, "SFN_SHARED_SUBSCRIPTIONS", True)
+    )
+
+
+def _authenticator(env: Mapping[str, str]) -> Any:
+    issuer = _setting(env, "SFN_OIDC_ISSUER")
+    if issuer is None:
+        return None
+    from .._auth._authenticator import OidcAuthenticator
+
+    audience = _setting(env, "SFN_OIDC_AUDIENCE")
+    if audience is None:
+        raise ValidationError("missing setting SFN_OIDC_AUDIENCE", details={"setting": "SFN_OIDC_AUDIENCE"})
+    mode = _setting(env, "SFN_OIDC_MODE", "jwt")
+    if mode not in ("jwt", "introspection", "auto"):
+        raise ValidationError(
+            "invalid setting SFN_OIDC_MODE: expected jwt, introspection or auto",
+            details={"setting": "SFN_OIDC_MODE", "expected": "jwt, introspection or auto"},
+        )
+    client_id = _setting(env, "SFN_OIDC_RESOURCE_CLIENT_ID")
+    client_secret = _setting(env, "SFN_OIDC_RESOURCE_CLIENT_SECRET")
+    if mode != "jwt" and (client_id is None or client_secret is None):
+        raise ValidationError(
+            f"SFN_OIDC_MODE={mode} needs SFN_OIDC_RESOURCE_CLIENT_ID and SFN_OIDC_RESOURCE_CLIENT_SECRET",
+            details={"setting": "SFN_OIDC_RESOURCE_CLIENT_ID"},
+        )
+    return OidcAuthenticator(
+        issuer,
+        audience=audience,
+        mode=mode,  # type: ignore[arg-type]  # checked above
+        client_id=client_id,
+        client_secret=client_secret,
+    )
+
+
 async def run_service(
     service: type[Any] | ServiceDefinition, contract: Mapping[str, Any], env: Mapping[str, str] | None = None
 ) -> None:
-    """Runs a service until SIGTERM/SIGINT, then stops gracefully (P-QOS-7)."""
+    """Runs a service until SIGTERM/SIGINT, then stops gracefully (P-QOS-7).
+
+    Settings (the names of @sfn/runtime's runtime-config): SFN_MQTT_URL, SFN_MQTT_PROTOCOL (5 | 3.1.1),
+    SFN_MQTT_USERNAME/_PASSWORD, SFN_SHARED_SUBSCRIPTIONS, SFN_MIRROR_PROPERTIES, SFN_OIDC_ISSUER,
+    SFN_OIDC_AUDIENCE, SFN_OIDC_MODE (jwt | introspection | auto) with SFN_OIDC_RESOURCE_CLIENT_ID/_SECRET,
+    SFN_DATABASE_URL, SFN_DATABASE, SFN_CONCURRENCY, SFN_REPLICA_ID, SFN_TOPIC_PREFIX, SFN_HTTP_PORT,
+    SFN_DEDUP, SFN_DEDUP_TTL_SECONDS, SFN_VALIDATE_OUTPUT, SFN_SHUTDOWN_GRACE_MS, SFN_LOG_LEVEL.
+    """
     env = dict(os.environ if env is None else env)
     logging.basicConfig(level=(_setting(env, "SFN_LOG_LEVEL", "INFO") or "INFO").upper())
     mqtt_url = _setting(env, "SFN_MQTT_URL")
     if mqtt_url is None:
         raise ValidationError("missing setting SFN_MQTT_URL", details={"setting": "SFN_MQTT_URL"})
-    authenticator = data_stores = None
-    issuer = _setting(env, "SFN_OIDC_ISSUER")
-    if issuer is not None:
-        from .._auth._authenticator import OidcAuthenticator
-
-        audience = _setting(env, "SFN_OIDC_AUDIENCE")
-        if audience is None:
-            raise ValidationError(
-                "missing setting SFN_OIDC_AUDIENCE", details={"setting": "SFN_OIDC_AUDIENCE"}
-            )
-        authenticator = OidcAuthenticator(issuer, audience=audience)
+    protocol_level = _protocol_level(env)
+    shared = _shared(env)
+    concurrency = _integer(env, "SFN_CONCURRENCY", 4, 1, 256)
+    dedup_ttl = _integer(env, "SFN_DEDUP_TTL_SECONDS", 86_400, 60, 30 * 86_400)
+    grace_ms = _integer(env, "SFN_SHUTDOWN_GRACE_MS", 10_000, 0, 3_600_000)
+    port = _setting(env, "SFN_HTTP_PORT")
+    health_port = None if port is None else _integer(env, "SFN_HTTP_PORT", 0, 0, 65_535)
+    authenticator = _authenticator(env)
+    data_stores = None
     database_url = _setting(env, "SFN_DATABASE_URL")
     if database_url is not None:
         from .._data._store import PostgresDataStoreFactory
 
-        data_stores = PostgresDataStoreFactory(database_url, database=_setting(env, "SFN_DATABASE"))
+        data_stores = PostgresDataStoreFactory(database_url, database=_setting(env, "SFN_DATABASE", "app"))
         await data_stores.open()
-    port = _setting(env, "SFN_HTTP_PORT")
     host = ServiceHost(
         service,
         contract,
         mqtt_url=mqtt_url,
         authenticator=authenticator,
         data_stores=data_stores,
-        concurrency=int(_setting(env, "SFN_CONCURRENCY", "4") or 4),
+        concurrency=concurrency,
         replica_id=_setting(env, "SFN_REPLICA_ID", "0") or "0",
         prefix=_setting(env, "SFN_TOPIC_PREFIX"),
+        protocol_level=protocol_level,
+        shared_subscription=shared,
+        mirror_properties=_flag(env, "SFN_MIRROR_PROPERTIES", True),
+        username=_setting(env, "SFN_MQTT_USERNAME"),
+        password=_setting(env, "SFN_MQTT_PASSWORD"),
         dedup=_flag(env, "SFN_DEDUP", True),
-        dedup_ttl_seconds=int(_setting(env, "SFN_DEDUP_TTL_SECONDS", "86400") or 86400),
+        dedup_ttl_seconds=dedup_ttl,
         validate_output=_flag(env, "SFN_VALIDATE_OUTPUT", False),
-        health_port=int(port) if port is not None else None,
+        health_port=health_port,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
-    await host.start()
     try:
+        await host.start()
         await stop.wait()
     finally:
-        grace_ms = int(_setting(env, "SFN_SHUTDOWN_GRACE_MS", "10000") or 10000)
         await host.stop(grace_seconds=grace_ms / 1000)
         if data_stores is not None:
             await data_stores.close()

@@ -64,6 +64,8 @@ class MessagingClient:
         mirror_properties: bool = True,
         max_payload_bytes: int = DEFAULT_MAX_PAYLOAD_BYTES,
         max_concurrency: int = 64,
+        username: str | None = None,
+        password: str | None = None,
     ) -> None:
         self.connection = Connection(
             ConnectionOptions(
@@ -73,6 +75,8 @@ class MessagingClient:
                 clean_start=clean_start,
                 session_expiry_interval=session_expiry_interval,
                 keepalive=keepalive,
+                username=username,
+                password=password,
                 max_concurrency=max_concurrency,
             )
         )

@@ -183,8 +183,12 @@ class Connection:
         self.shared_subscriptions_available = bool(shared)
         if ok:
             self.is_connected = True
-            if not session_present and self._connected is not None and self._connected.done():
-                # a reconnect without our session: subscriptions are gone, re-subscribe them
+            if self._connected is not None and self._connected.done():
+                # A reconnect: subscribe every filter again, even when the broker kept our session.
+                # Mosquitto 2.0 restores a persisted session without its $share/ subscriptions after
+                # a restart (session present = 1, no shared subscription), and subscribing an existing
+                # filter again only replaces it (MQTT 5.0 §3.8.4).
+                _log.info("mqtt reconnected (session present: %s); subscribing again", session_present)
                 for topic_filter, qos, _ in self._handlers:
                     self._client.subscribe(topic_filter, **self._subscribe_kwargs(qos))
         if self._connected is not None and not self._connected.done():
@@ -233,11 +237,13 @@ class Connection:
             if handler is not None:
                 async with self._semaphore:
                     await handler(message)
+        except asyncio.CancelledError:
+            # Not processed (shutdown, abort): never acknowledge, so the broker redelivers (P-QOS-7).
+            raise
         except Exception:
             _log.exception("message handler failed on %s", message.topic)
-        finally:
-            if token is not None:
-                self._acks.done(token)  # P-QOS-4: acknowledge after processing
+        if token is not None:
+            self._acks.done(token)  # P-QOS-4: acknowledge after processing
 
     def _subscribe_kwargs(self, qos: int) -> dict[str, Any]:
         return {"options": SubscribeOptions(qos=qos)} if self._mqtt5 else {"qos": qos}

@@ -16,6 +16,11 @@ def _with_prefix(topic: str, prefix: str | None) -> str:
     return f"{prefix.rstrip('/')}/{topic}" if prefix else topic
 
 
+def prefixed_topic(topic: str, *, prefix: str | None = None) -> str:
+    """``{p}{topic}``: an application topic under the deployment prefix (P-TOP-4)."""
+    return _with_prefix(topic, prefix)
+
+
 def is_valid_service_name(name: str) -> bool:
     return _SERVICE_NAME.fullmatch(name) is not None
 

@@ -1,0 +1,1 @@
+"""The design document's UserService in Python (examples/python/user-service)."""

@@ -1,0 +1,3 @@
+import { defineUnitConfig } from "@sfn/testkit/vitest";
+
+export default defineUnitConfig();

@@ -1,0 +1,3 @@
+import { defineIntegrationConfig } from "@sfn/testkit/vitest";
+
+export default defineIntegrationConfig();

@@ -1,0 +1,1 @@
+"""The Python conformance service: conformance/contract.json implemented once (conformance/README.md)."""
