@@ -17,6 +17,8 @@ export interface ConformanceOptions {
   runtimeEnv: Record<string, string>;
   /** Progress lines (default true). */
   progress: boolean;
+  /** Skip the runtimes' build commands (they were built already, e.g. by an earlier run). */
+  build: boolean;
 }
 
 export class UsageError extends Error {
@@ -28,7 +30,7 @@ export class UsageError extends Error {
 
 export const USAGE = `usage: sfn conformance [--lang node,python] [--case <glob>] [--fixture external]
                        [--junit out.xml] [--json out.json] [--html out.html] [--update-golden]
-                       [--lanes N] [--runtime-env KEY=VALUE] [--quiet]
+                       [--lanes N] [--runtime-env KEY=VALUE] [--no-build] [--quiet]
 
 Runs the conformance cases (conformance/cases) against each language's conformance service and prints
 the case x language matrix. Exit code 1 on any unexpected failure (FAIL or XPASS), 2 on a usage error.
@@ -69,6 +71,7 @@ export function parseOptions(argv: readonly string[]): ConformanceOptions {
     lanes,
     runtimeEnv,
     progress: !(values.quiet ?? false),
+    build: !(values["no-build"] ?? false),
   };
 }
 
@@ -87,6 +90,7 @@ function parse(argv: readonly string[]) {
       lanes: { type: "string" },
       "runtime-env": { type: "string", multiple: true },
       quiet: { type: "boolean" },
+      "no-build": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });

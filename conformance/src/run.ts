@@ -77,6 +77,7 @@ export async function runConformance(
           lanes: options.lanes,
           updateGolden: options.updateGolden,
           runtimeEnv: options.runtimeEnv,
+          build: options.build,
           onInfo: (line) => options.progress && log(line),
           onResult: (r) => {
             if (!options.progress) return;

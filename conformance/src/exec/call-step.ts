@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { CallStep, JsonObject } from "../model.js";
 import { substitute } from "../match/variables.js";
+import type { CallStep, JsonObject } from "../model.js";
 import { craftAuthorization } from "../tokens/craft.js";
 import { type CaseState, callIdOf, type StepRecord } from "./case-state.js";
 import { randomId } from "./lane-mqtt.js";
@@ -89,12 +89,9 @@ export async function runCallStep(step: CallStep, state: CaseState): Promise<Ste
       if (unanswered.length === 0 || attempt >= (step.retries ?? 0)) break;
       const deadline = deadlineNow();
       const resend = [...new Set(unanswered)];
-      if (process.env.SFN_CONFORMANCE_DEBUG) {
-        const topics = new Map<string, number>();
-        for (const f of state.lane.mqtt.frames) topics.set(f.topic.split("/").slice(4, 6).join("/"), (topics.get(f.topic.split("/").slice(4, 6).join("/")) ?? 0) + 1);
-        console.error("DEBUG frames", JSON.stringify([...topics]), "seq", state.lane.mqtt.seq, "afterSeq", record.afterSeq, "replies", state.repliesOf(record).length);
-      }
-      state.notes.push(`${step.ref ?? step.function}: re-sent ${resend.length} unanswered call(s) after ${timeoutMs} ms (retry ${attempt + 1})`);
+      state.notes.push(
+        `${step.ref ?? step.function}: re-sent ${resend.length} unanswered call(s) after ${timeoutMs} ms (retry ${attempt + 1})`,
+      );
       await Promise.all(resend.map((id) => publish(id, deadline)));
     }
     resolveSettled();

@@ -1,6 +1,6 @@
 import { userId } from "../env/lane-database.js";
-import type { Json, UserName } from "../model.js";
 import { dig, type Resolver } from "../match/variables.js";
+import type { Json, UserName } from "../model.js";
 import type { Frame } from "./frames.js";
 import type { Lane } from "./lane.js";
 import { randomId } from "./lane-mqtt.js";
@@ -57,6 +57,14 @@ export class CaseState {
         !this.lane.mqtt.isOwn(f) &&
         (record.kind === "raw" || ids.has(callIdOf(f) ?? "")),
     );
+  }
+
+  /** A frame on a reply topic that no step of this case gave (a late reply to an earlier case). */
+  isStray(frame: Frame): boolean {
+    if (!frame.topic.startsWith(`${this.lane.prefix}/reply/`)) return false;
+    if (frame.topic === this.replyTopic) return false;
+    for (const record of this.steps.values()) if (record.replyTopics.includes(frame.topic)) return false;
+    return true;
   }
 
   readonly resolve: Resolver = (name) => {

@@ -61,5 +61,18 @@ export function planLanguage(
       else plan.serial.set(key, [...(plan.serial.get(key) ?? []), job]);
     }
   }
+  // A broker restart is the last thing done to a language's broker: Mosquitto's restored shared
+  // subscriptions do not always deliver to the sessions that held them, which would hurt later cases.
+  const restartsBroker = (j: Job) => j.case.when.some((s) => s.step === "restartBroker");
+  const ordered = [...plan.serial.entries()].sort(
+    ([a, aj], [b, bj]) =>
+      Number(aj.some(restartsBroker)) - Number(bj.some(restartsBroker)) || a.localeCompare(b),
+  );
+  plan.serial = new Map(
+    ordered.map(([key, jobs]) => [
+      key,
+      [...jobs].sort((x, y) => Number(restartsBroker(x)) - Number(restartsBroker(y))),
+    ]),
+  );
   return plan;
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Json, PublishRawStep } from "../model.js";
 import { interpolate, substitute } from "../match/variables.js";
+import type { Json, PublishRawStep } from "../model.js";
 import type { CaseState, StepRecord } from "./case-state.js";
 import { randomId } from "./lane-mqtt.js";
 
@@ -49,7 +49,7 @@ export async function runRawStep(step: PublishRawStep, state: CaseState): Promis
       replyTopics,
       deadline: undefined,
       publishedAt: Date.now(),
-    afterSeq: state.lane.mqtt.seq,
+      afterSeq: state.lane.mqtt.seq,
       settled: Promise.resolve(),
     };
     if (step.ref) state.steps.set(step.ref, record);

@@ -1,5 +1,5 @@
-import type { Case } from "../model.js";
 import { UnknownVariableError } from "../match/variables.js";
+import type { Case } from "../model.js";
 import { CaseState } from "./case-state.js";
 import type { Frame } from "./frames.js";
 import type { Lane } from "./lane.js";
@@ -25,6 +25,8 @@ export interface CaseRun {
   notes: string[];
   /** Every frame observed on the lane during the case (the runner's own publishes included). */
   frames: Frame[];
+  /** Whether a frame is a late reply to an earlier case (on a reply topic this case did not use). */
+  isStray: (frame: Frame) => boolean;
   durationMs: number;
 }
 
@@ -41,10 +43,12 @@ export async function runCase(c: Case, lane: Lane): Promise<CaseRun> {
   lane.mqtt.reset();
   const failures: string[] = [];
   const notes: string[] = [];
+  let isStray: (frame: Frame) => boolean = () => false;
   try {
     await lane.db.reset();
     const seeds = await lane.db.seed(c.given);
     const state = new CaseState(lane, seeds);
+    isStray = (frame) => state.isStray(frame);
     state.notes.push = (...items: string[]) => notes.push(...items);
     const body = async () => {
       for (const [i, step] of c.when.entries()) {
@@ -77,7 +81,7 @@ export async function runCase(c: Case, lane: Lane): Promise<CaseRun> {
       c.when.some((s) => s.step === "stopIssuer"),
     );
   }
-  return { failures, notes, frames: [...lane.mqtt.frames], durationMs: Date.now() - started };
+  return { failures, notes, frames: [...lane.mqtt.frames], isStray, durationMs: Date.now() - started };
 }
 
 /** Issuer listening and runtime ready again; `fresh` relaunches the runtime (it saw the issuer down). */

@@ -25,6 +25,7 @@ export interface LanguageOptions {
   lanes: number;
   updateGolden: boolean;
   runtimeEnv: Readonly<Record<string, string>>;
+  build: boolean;
   /** Live progress: called once per finished case. */
   onResult: (result: CaseResult) => void;
   onInfo: (line: string) => void;
@@ -64,10 +65,11 @@ export async function runLanguage(options: LanguageOptions): Promise<CaseResult[
   if (jobCount === 0) return results;
 
   const vars = { REPO_ROOT: options.repoRoot };
-  options.onInfo(
-    `[${runtime.language}] building (${runtime.build.length} command${runtime.build.length === 1 ? "" : "s"})`,
-  );
-  await buildRuntime(runtime, options.repoRoot, vars);
+  if (options.build) {
+    const started = Date.now();
+    await buildRuntime(runtime, options.repoRoot, vars);
+    options.onInfo(`[${runtime.language}] built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
 
   const broker: Broker = options.externalMqttUrl
     ? externalBroker(options.externalMqttUrl)
@@ -108,7 +110,7 @@ export async function runLanguage(options: LanguageOptions): Promise<CaseResult[
         root: options.root,
         caseId: job.case.id,
         level: job.level,
-        frames: emitted(run.frames, (f) => lane.mqtt.isOwn(f)),
+        frames: emitted(run.frames, (f) => lane.mqtt.isOwn(f), run.isStray),
         prefix: lane.prefix,
         withProperties: capabilities?.capabilities.includes("mirrorProperties") ?? false,
         update: options.updateGolden && failures.length === 0,

@@ -1,5 +1,5 @@
-import type { Json, Step } from "../model.js";
 import { interpolate, substitute } from "../match/variables.js";
+import type { Json, Step } from "../model.js";
 import { runCallStep } from "./call-step.js";
 import type { CaseState } from "./case-state.js";
 import { topicMatches } from "./frames.js";

@@ -1,9 +1,9 @@
-import type { Json, JsonObject, MessageExpectation, ReplyExpectation, Then } from "../model.js";
 import { match, show } from "../match/matcher.js";
 import { substitute } from "../match/variables.js";
+import type { Json, JsonObject, MessageExpectation, ReplyExpectation, Then } from "../model.js";
 import { DEFAULT_REPLY_TIMEOUT_MS } from "./call-step.js";
 import { type CaseState, callIdOf, type StepRecord } from "./case-state.js";
-import { type Frame, topicMatches } from "./frames.js";
+import type { Frame } from "./frames.js";
 import { reassemble } from "./transfer.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -100,7 +100,7 @@ function pointer(value: Json | undefined, path: string): Json | undefined {
 async function checkMessages(expectation: MessageExpectation, state: CaseState): Promise<string[]> {
   const { mqtt } = state.lane;
   const filter = `${state.lane.prefix}/${expectation.topic}`;
-  const frames = () => mqtt.on(filter).filter((f) => !mqtt.isOwn(f));
+  const frames = () => mqtt.on(filter).filter((f) => !mqtt.isOwn(f) && !state.isStray(f));
   if (expectation.count !== undefined && expectation.count > 0) {
     await mqtt.until(() => frames().length >= (expectation.count as number), 5000);
   }

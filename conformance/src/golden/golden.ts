@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import type { Frame } from "../exec/frames.js";
 import { match } from "../match/matcher.js";
 import type { Case, ProtocolLevel } from "../model.js";
-import { type GoldenFrame, normaliseFrame, sortFrames } from "./normalise.js";
+import { type GoldenFrame, normaliseFrame, relativeText, sortFrames } from "./normalise.js";
 
 /** Areas whose cases are protocol cases: their emitted frames are compared with goldens. */
 export const GOLDEN_AREAS = new Set(["runtime", "auth", "errors"]);
@@ -23,9 +23,12 @@ export interface GoldenFile {
   frames: GoldenFrame[];
 }
 
-/** The frames the runtime emitted during a case (the runner's own publishes left out). */
-export function emitted(frames: readonly Frame[], isOwn: (f: Frame) => boolean): Frame[] {
-  return frames.filter((f) => !isOwn(f));
+/**
+ * The frames the runtime emitted during a case: the runner's own publishes left out, and replies on
+ * reply topics that are not the case's (a late reply to an earlier case on the same lane).
+ */
+export function emitted(frames: readonly Frame[], isOwn: (f: Frame) => boolean, isStray: (f: Frame) => boolean): Frame[] {
+  return frames.filter((f) => !isOwn(f) && !isStray(f));
 }
 
 /**
@@ -97,13 +100,14 @@ function rawComparable(
   prefix: string,
   withProperties: boolean,
 ): Record<string, unknown> {
-  const relative = (v: unknown) =>
-    JSON.parse(
-      JSON.stringify(v ?? null)
-        .split(`${prefix}/`)
-        .join("{p}")
-        .replace(/reply\/[A-Za-z0-9_-]{22,128}/g, "reply/{session}"),
-    ) as unknown;
+  const relative = (v: unknown): unknown => {
+    if (typeof v === "string") return relativeText(v, prefix);
+    if (Array.isArray(v)) return v.map(relative);
+    if (v !== null && typeof v === "object") {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, relative(x)]));
+    }
+    return v ?? null;
+  };
   return {
     topic: normalised.topic,
     qos: frame.qos,

@@ -45,12 +45,14 @@ function matchObject(expected: Record<string, unknown>, actual: unknown, path: s
   const out: string[] = [];
   for (const [key, value] of Object.entries(expected)) {
     if (key === "$exact") continue;
-    out.push(...match(value, Object.hasOwn(record, key) ? record[key] : undefined, `${path}/${escape(key)}`));
+    out.push(
+      ...match(value, Object.hasOwn(record, key) ? record[key] : undefined, `${path}/${escapePointer(key)}`),
+    );
   }
   if (exact) {
     for (const key of Object.keys(record)) {
       if (!Object.hasOwn(expected, key) || expected[key] === ABSENT) {
-        out.push(`${path}/${escape(key)}: not expected (exact), got ${show(record[key])}`);
+        out.push(`${path}/${escapePointer(key)}: not expected (exact), got ${show(record[key])}`);
       }
     }
   }
@@ -111,7 +113,7 @@ function toNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-function escape(key: string): string {
+function escapePointer(key: string): string {
   return key.replace(/~/g, "~0").replace(/\//g, "~1");
 }
 

@@ -30,7 +30,13 @@ function walk(value: Json | undefined, resolve: Resolver): Json | undefined {
   if (value !== null && typeof value === "object") {
     const out: { [key: string]: Json } = {};
     for (const [key, item] of Object.entries(value)) {
-      out[interpolate(key, resolve)] = walk(item, resolve) as Json;
+      // defineProperty: a key like "__proto__" stays an own member instead of replacing the prototype.
+      Object.defineProperty(out, interpolate(key, resolve), {
+        value: walk(item, resolve) as Json,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

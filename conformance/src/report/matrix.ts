@@ -18,7 +18,7 @@ export function formatMatrix(
   const grouped = byLanguage(results);
   const idWidth = Math.max(4, ...caseIds.map((id) => id.length)) + 2;
   const colWidth = Math.max(7, ...languages.map((l) => l.length)) + 2;
-  const lines = [`${"case".padEnd(idWidth)}${languages.map((l) => l.padEnd(colWidth)).join("")}`];
+  const lines = [`${"case".padEnd(idWidth)}${languages.map((l) => l.padEnd(colWidth)).join("")}`.trimEnd()];
   for (const id of caseIds) {
     const row = languages.map((l) => grouped.get(l)?.get(id));
     const reasons = row

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${…} is the case files' variable syntax, not a template literal
 import * as jose from "jose";
 import type { Json, UserName } from "../model.js";
 import { decodeJws, hmacJws, signJws, unsignedJws, withOriginalSignature } from "./jws.js";

@@ -60,6 +60,56 @@ export const commandRoutes: Readonly<Record<string, CommandRoute>> = {
     prefix: ["dlq"],
     summary: "dead letters: `sfn dlq list|show <id>|replay <id>` (the sfn_runtime.dead_letters table)",
   },
+  build: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["build"],
+    summary: "build an application layer: `sfn build <service-dir> --version V --base HOST/REPO:TAG`",
+  },
+  publish: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["publish"],
+    summary:
+      "push a build to an OCI registry and add it to the catalog: `sfn publish <dir> --repository HOST/REPO`",
+  },
+  deploy: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["deploy"],
+    summary: "set the version an application runs and follow the events: `sfn deploy <app> <version>`",
+  },
+  rollback: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["rollback"],
+    summary: "go back to the previous version: `sfn rollback <app>`",
+  },
+  undeploy: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["undeploy"],
+    summary: "stop an application: `sfn undeploy <app>`",
+  },
+  catalog: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: ["catalog"],
+    summary: "the application catalog: `sfn catalog list|show|approve [--breaking]|deprecate`",
+  },
+  sidecar: {
+    packageName: "@sfn/sidecar",
+    bin: "sfn-sidecar",
+    prefix: [],
+    summary: "the pod sidecar: `sfn sidecar run` (SFN_* settings), `sfn sidecar supervise <app-link>`",
+  },
+  conformance: {
+    packageName: "@sfn/conformance",
+    bin: "sfn-conformance",
+    prefix: [],
+    summary:
+      "run the conformance cases against language runtimes: `sfn conformance [--lang node,python] [--case <glob>]`",
+  },
   fixture: {
     packageName: "@sfn/testkit",
     bin: "sfn-fixture",

@@ -25,9 +25,13 @@ describe("at-least-once across a crash", () => {
     expect(handled).toMatchObject({ body: { order: 42 }, messageId: started.messageId });
     expect(restarted.events.find((e) => e.event === "started")).toMatchObject({ redelivered: true });
 
-    // The resumed session delivers the unacknowledged message once (before subscribe() even resolved: the
-    // handler is attached before CONNECT), and its PUBACK is written as soon as the handler settled. So a
-    // graceful stop right after "handled" loses nothing, and a third incarnation gets nothing again.
+    // The resumed session delivers the unacknowledged message once, usually before subscribe() resolved (the
+    // handler is attached before CONNECT), and its PUBACK is written as soon as the handler settled. The
+    // graceful stop waits for subscribe() ("ready"): a stop while the SUBSCRIBE is still in flight was seen
+    // (1 run in 8) to leave the message to the third incarnation — allowed by at-least-once (a close drops
+    // whatever arrives while closing, unacknowledged), but not what this test is about.
+    await restarted.next("ready");
+    await new Promise((resolve) => setTimeout(resolve, 200));
     expect(restarted.events.filter((e) => e.event === "started")).toHaveLength(1);
     const exitedAgain = new Promise((resolve) => restarted.process.once("exit", resolve));
     restarted.process.kill("SIGTERM");

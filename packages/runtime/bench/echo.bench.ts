@@ -22,7 +22,7 @@ const N = Number(process.env.BENCH_CALLS ?? 5_000);
 const SEQ = Number(process.env.BENCH_SEQUENTIAL_CALLS ?? 1_000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
 const WARMUP = Number(process.env.BENCH_WARMUP_CALLS ?? 3_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const url = fixture.SFN_MQTT_URL;
 const tag = randomBytes(4).toString("hex");
@@ -39,7 +39,7 @@ const both = async (label: string, call: Call) => {
 };
 
 console.log(
-  `N=${N} at ${WINDOW} in flight, ${SEQ} sequential, ${WARMUP} warm-up calls per row; runtime concurrency ${CONCURRENCY}; one process`,
+  `N=${N} at ${WINDOW} in flight, ${SEQ} sequential, ${WARMUP} warm-up calls per row; runtime concurrency ${CONCURRENCY} over 2 connections (the defaults); one process`,
 );
 
 // 1. Raw mqtt.js request/reply (the messaging benchmark's loop), QoS 0 and QoS 1.
@@ -71,13 +71,14 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   allowInsecureRequests: true,
 });
 const name = `Bench${tag}`;
-const startHost = async (prefix: string, concurrency: number): Promise<ServiceHost> => {
+const startHost = async (prefix: string, concurrency: number, connections = 2): Promise<ServiceHost> => {
   const host = createServiceHost({
     service: notesService(name),
     mqttUrl: url,
     topicPrefix: prefix,
-    replicaId: `bench-${concurrency}`,
+    replicaId: `bench-${concurrency}x${connections}`,
     concurrency,
+    connections,
     authenticator,
     dataStores,
     logger: silentLogger,
@@ -102,7 +103,7 @@ const runtimeCall =
     });
     return runtimeRequester.request(`${prefix}/service/${name}`, JSON.stringify(envelope), callId, 1);
   };
-const mainPrefix = `bench-${tag}-c${CONCURRENCY}`;
+const mainPrefix = `bench-${tag}-main`;
 const main = await startHost(mainPrefix, CONCURRENCY);
 await both("runtime, dedup off (echo)", runtimeCall(mainPrefix, "echo"));
 await both("runtime, dedup on (echoDedup, PostgreSQL)", runtimeCall(mainPrefix, "echoDedup"));
@@ -111,22 +112,39 @@ report(await openLoop("raw mqtt.js, QoS 1", rawCall(1), 1_000, 5));
 report(await openLoop("runtime, dedup off", runtimeCall(mainPrefix, "echo"), 1_000, 5));
 report(await openLoop("runtime, dedup on", runtimeCall(mainPrefix, "echoDedup"), 1_000, 5));
 
-// 4. The concurrency setting (connections in the shared-subscription group), 64 in flight: echo (CPU
-// only), echo with dedup (a transaction per call), and a function that awaits 5 ms of I/O.
-console.log("\nconcurrency setting (SFN_CONCURRENCY), 64 in flight:");
-for (const concurrency of [1, 4, 8, 16, 32]) {
-  const prefix = `bench-${tag}-c${concurrency}`;
-  const host = concurrency === CONCURRENCY ? undefined : await startHost(prefix, concurrency);
+// 4. The concurrency settings, 64 in flight: echo (CPU only), echo with dedup (a transaction per call),
+// and a function that awaits 5 ms of I/O. SFN_CONCURRENCY = calls at once; SFN_CONNECTIONS = connections
+// in the $share group they are spread over (one handler per connection was the only layout before).
+console.log("\nconcurrency settings, 64 in flight:");
+const layouts: [number, number][] = [
+  [1, 1],
+  [4, 2],
+  [16, 1],
+  [16, 2],
+  [16, 4],
+  [16, 16],
+  [64, 2],
+];
+for (const [concurrency, connections] of layouts) {
+  const prefix = `bench-${tag}-c${concurrency}x${connections}`;
+  const host = await startHost(prefix, concurrency, connections);
   for (const [fn, what, parameters, calls] of [
     ["echo", "dedup off", { text: "hello" }, N],
     ["echoDedup", "dedup on", { text: "hello" }, N],
-    ["pause", "5 ms I/O wait", { text: "hello", ms: 5 }, Math.min(N, 200 * concurrency + 500)],
+    ["pause", "5 ms I/O wait", { text: "hello", ms: 5 }, Math.min(N, 150 * concurrency + 500)],
   ] as const) {
     const call = runtimeCall(prefix, fn, parameters);
     await closedLoop("warm-up", call, Math.min(WARMUP, calls), WINDOW);
-    report(await closedLoop(`runtime, ${what}, concurrency ${concurrency}`, call, calls, WINDOW));
+    report(
+      await closedLoop(
+        `runtime, ${what}, concurrency ${concurrency} / ${connections} conn.`,
+        call,
+        calls,
+        WINDOW,
+      ),
+    );
   }
-  await host?.stop({ leave: true });
+  await host.stop({ leave: true });
 }
 await runtimeRequester.close();
 for (const responder of responders) await responder.endAsync();

@@ -9,6 +9,12 @@ export {
   serviceFromClass,
 } from "./authoring/decorators.js";
 export {
+  type AnyFunctionHandler,
+  type DefineServiceInput,
+  defineService,
+  type ServiceDefinition,
+} from "./authoring/define-service.js";
+export {
   type Disposition,
   deadLetterNow,
   dropMessage,
@@ -16,25 +22,12 @@ export {
   retryLater,
 } from "./authoring/poison.js";
 export {
-  type AnyFunctionHandler,
-  type DefineServiceInput,
-  defineService,
-  type ServiceDefinition,
-} from "./authoring/define-service.js";
-export {
   type CallOptions,
   type ClientOptions,
   createClient,
   type ServiceClient,
 } from "./client/create-client.js";
 export { loadRuntimeConfig, type RuntimeConfig } from "./config/runtime-config.js";
-export { devGrantsSeeder, loadService } from "./entry/load-service.js";
-export {
-  type LoadedServiceConfig,
-  loadServiceConfig,
-  SERVICE_CONFIG_FILE,
-  type ServiceConfig,
-} from "./entry/service-config.js";
 export {
   ensureDeadLetterTable,
   getDeadLetter,
@@ -42,6 +35,13 @@ export {
   markReplayed,
   type StoredDeadLetter,
 } from "./dlq/dead-letter-store.js";
+export { devGrantsSeeder, loadService } from "./entry/load-service.js";
+export {
+  type LoadedServiceConfig,
+  loadServiceConfig,
+  SERVICE_CONFIG_FILE,
+  type ServiceConfig,
+} from "./entry/service-config.js";
 export { type CircuitBreakerPolicy, DEFAULT_CIRCUIT_BREAKER } from "./host/database-guard.js";
 export { ANONYMOUS_USER } from "./host/execute.js";
 export { type MqttTransportOptions, mqttTransport } from "./host/mqtt-transport.js";

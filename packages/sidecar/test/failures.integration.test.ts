@@ -1,5 +1,4 @@
-import { writeFileSync } from "node:fs";
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestDeploy } from "../src/build/deploy.js";
@@ -17,15 +16,23 @@ afterAll(async () => {
 /** Undeploys (so no other test's pod claims it) and stops the sidecar. */
 async function finish(app: string, sidecar: { stop(): Promise<void> }): Promise<void> {
   await h.store.request(app, "undeploy", null, "test");
-  await eventually(async () => ((await h.store.deployment(app))?.state === "stopped" ? true : undefined), 30_000, `${app} stopped`);
+  await eventually(
+    async () => ((await h.store.deployment(app))?.state === "stopped" ? true : undefined),
+    30_000,
+    `${app} stopped`,
+  );
   await sidecar.stop();
 }
 
 async function settled(app: string) {
-  return eventually(async () => {
-    const d = await h.store.deployment(app);
-    return d && (d.state === "serving" || d.state === "failed") ? d : undefined;
-  }, 60_000, `${app} to settle`);
+  return eventually(
+    async () => {
+      const d = await h.store.deployment(app);
+      return d && (d.state === "serving" || d.state === "failed") ? d : undefined;
+    },
+    60_000,
+    `${app} to settle`,
+  );
 }
 
 describe("the sidecar refuses what it must not run", () => {
@@ -35,7 +42,11 @@ describe("the sidecar refuses what it must not run", () => {
     await h.publish("1.0.0", { name: "HashApp", label: "h1", interfaceHash: `sha256:${"0".repeat(64)}` });
     await requestDeploy("HashApp", "1.0.0", { store: h.store, by: "test" });
     const failed = await settled("HashApp");
-    expect(failed).toMatchObject({ state: "failed", assignedPodId: null, failure: { type: "Conflict", code: "SFN_INTERFACE_INCOMPATIBLE" } });
+    expect(failed).toMatchObject({
+      state: "failed",
+      assignedPodId: null,
+      failure: { type: "Conflict", code: "SFN_INTERFACE_INCOMPATIBLE" },
+    });
     const events = (await h.store.events("HashApp")).map((e) => e.event);
     expect(events).toContain("failed");
     expect(events).not.toContain("pulled"); // refused before anything was fetched
@@ -55,12 +66,21 @@ describe("the sidecar refuses what it must not run", () => {
     await sidecar.start();
     const built = await h.publish("1.0.0", { name: "DigestApp", label: "tampered" });
     const hex = built.layer.digest.slice("sha256:".length);
-    const blob = join(process.env.SFN_TEST_REGISTRY_STORAGE!, "docker/registry/v2/blobs/sha256", hex.slice(0, 2), hex, "data");
+    const blob = join(
+      process.env.SFN_TEST_REGISTRY_STORAGE!,
+      "docker/registry/v2/blobs/sha256",
+      hex.slice(0, 2),
+      hex,
+      "data",
+    );
     expect(existsSync(blob)).toBe(true);
     writeFileSync(blob, Buffer.from("not the layer that was published"));
     await requestDeploy("DigestApp", "1.0.0", { store: h.store, by: "test" });
     const failed = await settled("DigestApp");
-    expect(failed).toMatchObject({ state: "failed", failure: { type: "SystemError", code: "SFN_DIGEST_MISMATCH" } });
+    expect(failed).toMatchObject({
+      state: "failed",
+      failure: { type: "SystemError", code: "SFN_DIGEST_MISMATCH" },
+    });
     expect(existsSync(join(h.work, "pods", "failures-pod-digest", "DigestApp", hex))).toBe(false);
     await finish("DigestApp", sidecar);
   });
@@ -73,11 +93,19 @@ describe("the sidecar refuses what it must not run", () => {
     await requestDeploy("ReadyApp", "1.0.0", { store: h.store, by: "test" });
     expect((await settled("ReadyApp")).state).toBe("serving");
     await requestDeploy("ReadyApp", "2.0.0", { store: h.store, by: "test", readyDeadlineMs: 1500 });
-    const back = await eventually(async () => {
-      const d = await h.store.deployment("ReadyApp");
-      return d?.deploymentAction === "rollback" && d.state === "serving" ? d : undefined;
-    }, 60_000, "the rollback");
-    expect(back).toMatchObject({ targetVersion: "1.0.0", currentVersion: "1.0.0", assignedPodId: "failures-pod-ready" });
+    const back = await eventually(
+      async () => {
+        const d = await h.store.deployment("ReadyApp");
+        return d?.deploymentAction === "rollback" && d.state === "serving" ? d : undefined;
+      },
+      60_000,
+      "the rollback",
+    );
+    expect(back).toMatchObject({
+      targetVersion: "1.0.0",
+      currentVersion: "1.0.0",
+      assignedPodId: "failures-pod-ready",
+    });
     const events = await h.store.events("ReadyApp");
     const failed = events.find((e) => e.event === "failed");
     expect(failed).toMatchObject({ version: "2.0.0", details: { code: "SFN_FUNCTION_NOT_READY" } });

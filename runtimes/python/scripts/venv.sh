@@ -18,6 +18,9 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 if [ ! -f "$STAMP" ] || [ "$HERE/pyproject.toml" -nt "$STAMP" ]; then
   "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$HERE[dev]"
+  # left behind by jsonschema[format-nongpl] in venvs made before pyproject.toml listed the format
+  # libraries itself; jsonschema imports it when present (see the comment there)
+  "$VENV/bin/python" -m pip uninstall --quiet --yes rfc3987-syntax >/dev/null 2>&1 || true
   touch "$STAMP"
 fi
 flock -u 9

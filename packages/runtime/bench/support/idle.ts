@@ -38,7 +38,8 @@ export async function measureIdle(env: Record<string, string>, seconds: number):
         if (line.includes('"service ready"')) resolve();
       });
     });
-    await new Promise((r) => setTimeout(r, 2_000)); // let start-up work (JIT, GC) settle
+    // Let start-up work settle: JIT, GC, and pg closing the pool's idle start-up connections (10 s).
+    await new Promise((r) => setTimeout(r, 12_000));
     const before = cpuMs(child.pid!);
     await new Promise((r) => setTimeout(r, seconds * 1000));
     return { seconds, cpuMs: cpuMs(child.pid!) - before, rssMb: rssMb(child.pid!) };

@@ -14,7 +14,8 @@ describe("loadRuntimeConfig", () => {
   it("reads defaults", () => {
     const config = loadRuntimeConfig({ SFN_MQTT_URL: "mqtt://127.0.0.1:1883" });
     expect(config).toMatchObject({
-      concurrency: 8,
+      concurrency: 16,
+      connections: 2,
       dedup: true,
       dedupTtlSeconds: 86_400,
       defaultTimeoutMs: 30_000,
@@ -60,6 +61,7 @@ describe("loadRuntimeConfig", () => {
     [{ SFN_MQTT_URL: "mqtt://x", SFN_MIRROR_PROPERTIES: "sometimes" }, "SFN_MIRROR_PROPERTIES"],
     [{ SFN_MQTT_URL: "nope" }, "SFN_MQTT_URL"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_CONCURRENCY: "0" }, "SFN_CONCURRENCY"],
+    [{ SFN_MQTT_URL: "mqtt://x", SFN_CONNECTIONS: "many" }, "SFN_CONNECTIONS"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_DEDUP: "maybe" }, "SFN_DEDUP"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_DATABASE_URL: "http://x" }, "SFN_DATABASE_URL"],
     [{ SFN_MQTT_URL: "mqtt://x", SFN_LOG_LEVEL: "loud" }, "SFN_LOG_LEVEL"],

@@ -1,14 +1,21 @@
 import type { Socket } from "node:net";
+import type { Duplex } from "node:stream";
 import { serviceTopic, sharedServiceSubscription } from "@sfn/contracts";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { RuntimeLogger } from "../observability/logger.js";
+import { AckSequencer, DEFER_ACK } from "./ack-sequencer.js";
 import type { HostTransport, InboundMessage } from "./transport.js";
 
 export interface MqttTransportOptions {
   url: string;
   serviceName: string;
-  /** Connections in the shared-subscription group; each handles one call at a time (P-QOS-6). */
+  /** Connections in the shared-subscription group (P-QOS-6). */
   concurrency: number;
+  /**
+   * Calls each connection handles at once (default 1). Above 1, messages are released to the handlers
+   * at once and an ack sequencer sends the PUBACKs in arrival order as handlers finish (ADR-11).
+   */
+  handlersPerConnection?: number;
   /** Stable per replica across restarts (P-QOS-5). */
   replicaId: string;
   topicPrefix?: string;
@@ -37,6 +44,7 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
   const plain = serviceTopic(options.serviceName, topicOptions);
   const shared = sharedServiceSubscription(options.serviceName, { ...topicOptions, group: options.group });
   const protocolVersion = options.protocolVersion ?? 5;
+  const perConnection = Math.max(1, options.handlersPerConnection ?? 1);
   let filter = options.shared && protocolVersion === 5 ? shared : plain;
 
   const connectOne = (index: number, handler: (m: InboundMessage) => Promise<void>) =>
@@ -53,8 +61,17 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
         username: options.username,
         password: options.password,
       });
+      let sequencer: AckSequencer | undefined;
+      let running = 0;
+      let paused: (() => void) | undefined;
       client.handleMessage = (packet: IPublishPacket, done) => {
         if (!accepting) return; // never acknowledged: redelivered after we leave (P-QOS-7)
+        let acknowledge: (() => void) | undefined;
+        if (perConnection > 1 && packet.qos === 1 && packet.messageId !== undefined) {
+          const stream = client.stream as unknown as Duplex;
+          if (sequencer?.stream !== stream) sequencer = new AckSequencer(stream);
+          acknowledge = sequencer.track(packet.messageId);
+        }
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
         const props = packet.properties;
         const work = handler({
@@ -72,9 +89,23 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
             ),
         })
           .catch((error: unknown) => options.logger.error({ err: String(error) }, "handler failed"))
-          .then(() => done());
+          .then(() => {
+            if (!acknowledge) return done();
+            acknowledge();
+            running--;
+            const release = paused;
+            paused = undefined;
+            release?.();
+          });
         inFlight.add(work);
         void work.finally(() => inFlight.delete(work));
+        if (acknowledge) {
+          running++;
+          // Parse on at once (PUBACK deferred) while there is room; else when a handler finishes.
+          const release = () => done(DEFER_ACK);
+          if (running < perConnection) release();
+          else paused = release;
+        }
       };
       // P-TRN-4: without no-delay, a PUBACK followed by the next reply waits for a delayed ACK (~40 ms).
       const noDelay = () => (client.stream as unknown as Partial<Socket> | undefined)?.setNoDelay?.(true);

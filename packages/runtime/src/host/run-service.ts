@@ -88,6 +88,7 @@ export async function runService(
     mqttPassword: config.mqttPassword,
     mqttProtocolVersion: config.mqttProtocolVersion,
     concurrency: config.concurrency,
+    connections: config.connections,
     replicaId: config.replicaId,
     topicPrefix: config.topicPrefix,
     authenticator,

@@ -21,8 +21,14 @@ export interface ServiceHostOptions {
   mqttPassword?: string;
   /** A ready transport (tests, other clients); replaces the built-in mqtt.js one. */
   transport?: HostTransport;
-  /** Concurrent calls = connections in the shared-subscription group; default 8. */
+  /** Calls handled at once by this replica; default 16. */
   concurrency?: number;
+  /**
+   * Connections in the shared-subscription group the calls are spread over; default min(2, concurrency);
+   * always 1 on a plain subscription (MQTT 3.1.1 or `sharedSubscription: false`). Each connection runs
+   * concurrency / connections handlers, its PUBACKs kept in arrival order by an ack sequencer.
+   */
+  connections?: number;
   /** Stable across restarts of this replica (client ids, P-QOS-5); default "0". */
   replicaId?: string;
   topicPrefix?: string;
@@ -91,19 +97,28 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
   }
   const logger = (options.logger ?? jsonLogger()).child({ service: service.name });
   const metrics = createMetrics(service.name);
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError("concurrency must be a positive integer", {
       details: { setting: "concurrency" },
     });
   }
+  const plain = options.sharedSubscription === false || options.mqttProtocolVersion === 4;
+  const connections = plain ? 1 : Math.min(concurrency, options.connections ?? 2);
+  if (!Number.isInteger(connections) || connections < 1) {
+    throw new ValidationError("connections must be a positive integer", {
+      details: { setting: "connections" },
+    });
+  }
+  const handlersPerConnection = Math.ceil(concurrency / connections);
   let transport: HostTransport;
   if (options.transport) transport = options.transport;
   else if (options.mqttUrl) {
     transport = mqttTransport({
       url: options.mqttUrl,
       serviceName: service.name,
-      concurrency,
+      concurrency: connections,
+      handlersPerConnection,
       replicaId: options.replicaId ?? "0",
       topicPrefix: options.topicPrefix,
       group: options.group,
@@ -187,7 +202,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
         purgeTimer.unref();
       }
       state = "running";
-      logger.info({ concurrency, functions: Object.keys(service.functions) }, "service ready");
+      logger.info({ concurrency, connections, functions: Object.keys(service.functions) }, "service ready");
     },
     async stop(stopOptions = {}) {
       if (state === "stopped" || state === "draining") return;

@@ -1,5 +1,5 @@
-import { INTERFACE_HASH } from "@sfn/contracts";
 import { contractHash, generateContract, loadContract } from "@sfn/codegen";
+import { INTERFACE_HASH } from "@sfn/contracts";
 import { loadServiceConfig } from "@sfn/runtime";
 import { sha256Digest } from "../oci/digest.js";
 import { buildLayer, type LayerFile } from "../oci/layer.js";
@@ -61,16 +61,27 @@ export async function buildApplication(options: BuildOptions): Promise<BuildResu
   const registry = options.registry ?? new RegistryClient();
   const baseRef = parseReference(options.baseImage);
   const base = await registry.getManifest(baseRef);
-  const baseConfig = JSON.parse((await registry.getBlob(baseRef, base.manifest.config.digest)).toString("utf8")) as ImageConfig;
+  const baseConfig = JSON.parse(
+    (await registry.getBlob(baseRef, base.manifest.config.digest)).toString("utf8"),
+  ) as ImageConfig;
   const baseImage = formatReference({ ...baseRef, tag: undefined, digest: base.digest });
 
   const glue = await generateContract(contract, "typescript");
-  const metadata: AppMetadata = { app: loaded.config.name, version: options.version, interfaceHash, contractHash: hash, baseImage };
+  const metadata: AppMetadata = {
+    app: loaded.config.name,
+    version: options.version,
+    interfaceHash,
+    contractHash: hash,
+    baseImage,
+  };
   const { dev: _dev, ...runtimeConfig } = loaded.config;
   const files: LayerFile[] = [
     { path: "service.mjs", content: await bundleService(loaded.dir, loaded.entry) },
     { path: "contract.json", content: json(loaded.contract) },
-    { path: "sfn.config.json", content: json({ ...runtimeConfig, contract: "contract.json", entry: "service.mjs" }) },
+    {
+      path: "sfn.config.json",
+      content: json({ ...runtimeConfig, contract: "contract.json", entry: "service.mjs" }),
+    },
     { path: "sfn-app.json", content: json(metadata) },
     ...glue.map((file) => ({ path: `generated/${file.path}`, content: Buffer.from(file.content) })),
   ];
@@ -80,7 +91,10 @@ export async function buildApplication(options: BuildOptions): Promise<BuildResu
     ...baseConfig,
     created: EPOCH,
     rootfs: { type: "layers", diff_ids: [...baseConfig.rootfs.diff_ids, layer.diffId] },
-    history: [...(baseConfig.history ?? []), { created: EPOCH, created_by: `sfn build ${metadata.app} ${metadata.version}` }],
+    history: [
+      ...(baseConfig.history ?? []),
+      { created: EPOCH, created_by: `sfn build ${metadata.app} ${metadata.version}` },
+    ],
   };
   const configBytes = Buffer.from(JSON.stringify(config));
   const layerDescriptor: Descriptor = {

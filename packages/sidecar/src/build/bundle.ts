@@ -22,15 +22,22 @@ export async function bundleService(serviceDir: string, entry: string): Promise<
     legalComments: "none",
     charset: "utf8",
     logLevel: "silent",
-    banner: { js: 'import { createRequire as __sfnCreateRequire } from "node:module";\nconst require = __sfnCreateRequire(import.meta.url);' },
+    banner: {
+      js: 'import { createRequire as __sfnCreateRequire } from "node:module";\nconst require = __sfnCreateRequire(import.meta.url);',
+    },
   }).catch((error: { errors?: { text: string }[] }) => {
-    throw new ValidationError(`bundling ${entry} failed: ${(error.errors ?? []).map((e) => e.text).join("; ")}`, {
-      code: SidecarErrorCodes.buildInvalid,
-      details: { entry, errors: (error.errors ?? []).map((e) => e.text) },
-    });
+    throw new ValidationError(
+      `bundling ${entry} failed: ${(error.errors ?? []).map((e) => e.text).join("; ")}`,
+      {
+        code: SidecarErrorCodes.buildInvalid,
+        details: { entry, errors: (error.errors ?? []).map((e) => e.text) },
+      },
+    );
   });
   const file = result.outputFiles[0];
   if (file === undefined)
-    throw new ValidationError(`bundling ${entry} produced no output`, { code: SidecarErrorCodes.buildInvalid });
+    throw new ValidationError(`bundling ${entry} produced no output`, {
+      code: SidecarErrorCodes.buildInvalid,
+    });
   return file.contents;
 }

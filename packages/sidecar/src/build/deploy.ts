@@ -1,7 +1,7 @@
+import { type Classification, classifyContracts, loadContract } from "@sfn/codegen";
 import { ConflictError, NotFoundError } from "@sfn/contracts";
-import { classifyContracts, type Classification, loadContract } from "@sfn/codegen";
-import { DeploymentListener } from "../db/listener.js";
 import type { DeploymentStore } from "../db/deployment-store.js";
+import { DeploymentListener } from "../db/listener.js";
 import type { Deployment, DeploymentEvent } from "../db/rows.js";
 import { SidecarErrorCodes } from "../errors.js";
 
@@ -22,7 +22,11 @@ export interface DeployRequest {
  * codegen classifier (`sfn contract diff`) — a breaking change needs the catalog's approval flag
  * (`sfn catalog approve <app> <version> --breaking`) — then sets the target version.
  */
-export async function requestDeploy(app: string, version: string, options: DeployOptions): Promise<DeployRequest> {
+export async function requestDeploy(
+  app: string,
+  version: string,
+  options: DeployOptions,
+): Promise<DeployRequest> {
   const entry = await options.store.catalogEntry(app, version);
   if (entry === undefined)
     throw new NotFoundError(`${app} ${version} is not in the catalog (sfn publish first)`, {

@@ -43,12 +43,18 @@ export async function publishApplication(options: PublishOptions): Promise<Publi
   const mounted: string[] = [];
   for (const layer of image.manifest.layers) {
     if (layer.annotations?.[Annotations.layerRole] === "application") {
-      if ((await registry.putBlob(target, layer.digest, await readBlob(options.layoutDir, layer.digest))) === "uploaded")
+      if (
+        (await registry.putBlob(target, layer.digest, await readBlob(options.layoutDir, layer.digest))) ===
+        "uploaded"
+      )
         uploaded.push(layer.digest);
       continue;
     }
     if (await registry.hasBlob(target, layer.digest)) continue;
-    if (baseRef.registry === target.registry && (await registry.mountBlob(target, layer.digest, baseRef.repository))) {
+    if (
+      baseRef.registry === target.registry &&
+      (await registry.mountBlob(target, layer.digest, baseRef.repository))
+    ) {
       mounted.push(layer.digest);
       continue;
     }
@@ -60,8 +66,12 @@ export async function publishApplication(options: PublishOptions): Promise<Publi
   await registry.putManifest(target, version, image.manifestBytes, image.manifest.mediaType);
   const manifestDigest = image.manifestDescriptor.digest;
   const ref = formatReference({ ...target, digest: manifestDigest });
-  const appLayer = image.manifest.layers.find((l) => l.annotations?.[Annotations.layerRole] === "application")!;
-  const contract = JSON.parse((await readAppFile(options.layoutDir, appLayer.digest, "contract.json")).toString("utf8"));
+  const appLayer = image.manifest.layers.find(
+    (l) => l.annotations?.[Annotations.layerRole] === "application",
+  )!;
+  const contract = JSON.parse(
+    (await readAppFile(options.layoutDir, appLayer.digest, "contract.json")).toString("utf8"),
+  );
   const app = annotations[Annotations.app]!;
   const { entry, created } = await options.store.addToCatalog({
     appName: app,

@@ -40,9 +40,16 @@ export async function buildCommand(args: string[], out: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { version: { type: "string" }, base: { type: "string" }, out: { type: "string" }, json: { type: "boolean" } },
+    options: {
+      version: { type: "string" },
+      base: { type: "string" },
+      out: { type: "string" },
+      json: { type: "boolean" },
+    },
   });
-  const serviceDir = positionals[0] ?? usageError("usage: sfn build <service-dir> --version V --base REGISTRY/REPO:TAG [--out DIR]");
+  const serviceDir =
+    positionals[0] ??
+    usageError("usage: sfn build <service-dir> --version V --base REGISTRY/REPO:TAG [--out DIR]");
   if (!values.version || !values.base) usageError("sfn build needs --version and --base");
   const result = await buildApplication({
     serviceDir,
@@ -58,7 +65,10 @@ export async function buildCommand(args: string[], out: Out): Promise<number> {
   return 0;
 }
 
-async function withStore<T>(env: Record<string, string | undefined>, fn: (store: DeploymentStore, url: string) => Promise<T>): Promise<T> {
+async function withStore<T>(
+  env: Record<string, string | undefined>,
+  fn: (store: DeploymentStore, url: string) => Promise<T>,
+): Promise<T> {
   const url = databaseUrl(env);
   const store = DeploymentStore.connect(url, 2);
   try {
@@ -68,12 +78,26 @@ async function withStore<T>(env: Record<string, string | undefined>, fn: (store:
   }
 }
 
-export async function publishCommand(args: string[], env: Record<string, string | undefined>, out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { repository: { type: "string" } } });
-  const layoutDir = positionals[0] ?? usageError("usage: sfn publish <image-layout-dir> --repository HOST/REPO");
+export async function publishCommand(
+  args: string[],
+  env: Record<string, string | undefined>,
+  out: Out,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { repository: { type: "string" } },
+  });
+  const layoutDir =
+    positionals[0] ?? usageError("usage: sfn publish <image-layout-dir> --repository HOST/REPO");
   if (!values.repository) usageError("sfn publish needs --repository");
   return withStore(env, async (store) => {
-    const result = await publishApplication({ layoutDir, repository: values.repository!, store, createdBy: who(env) });
+    const result = await publishApplication({
+      layoutDir,
+      repository: values.repository!,
+      store,
+      createdBy: who(env),
+    });
     out(
       `published ${result.image} (${result.uploaded.length} blobs uploaded, ${result.mounted.length} mounted); catalog ${result.entry.appName} ${result.entry.version} ${result.created ? "added" : "unchanged"} (${result.entry.status})`,
     );
@@ -92,26 +116,48 @@ export async function deploymentCommand(
     allowPositionals: true,
     options: { deadline: { type: "string" }, "no-follow": { type: "boolean" }, timeout: { type: "string" } },
   });
-  const app = positionals[0] ?? usageError(`usage: sfn ${action} <app>${action === "deploy" ? " <version>" : ""}`);
+  const app =
+    positionals[0] ?? usageError(`usage: sfn ${action} <app>${action === "deploy" ? " <version>" : ""}`);
   return withStore(env, async (store, url) => {
     const since = await store.lastEventId();
     const deadline = values.deadline ? Number(values.deadline) : undefined;
     if (action === "deploy") {
       const version = positionals[1] ?? usageError("usage: sfn deploy <app> <version>");
-      const { classification } = await requestDeploy(app, version, { store, by: who(env), readyDeadlineMs: deadline });
+      const { classification } = await requestDeploy(app, version, {
+        store,
+        by: who(env),
+        readyDeadlineMs: deadline,
+      });
       if (classification) out(`contract change from the serving version: ${classification.verdict}`);
     } else {
       await store.request(app, action, null, who(env), deadline);
     }
     if (values["no-follow"]) return 0;
-    const final = await followDeployment(store, url, app, since, (e) => out(formatEvent(e)), Number(values.timeout ?? 120_000));
-    out(`${app}: ${final?.state ?? "unknown"}${final?.currentVersion ? ` (serving ${final.currentVersion})` : ""}`);
+    const final = await followDeployment(
+      store,
+      url,
+      app,
+      since,
+      (e) => out(formatEvent(e)),
+      Number(values.timeout ?? 120_000),
+    );
+    out(
+      `${app}: ${final?.state ?? "unknown"}${final?.currentVersion ? ` (serving ${final.currentVersion})` : ""}`,
+    );
     return final?.state === "failed" ? 1 : 0;
   });
 }
 
-export async function catalogCommand(args: string[], env: Record<string, string | undefined>, out: Out): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { breaking: { type: "boolean" }, json: { type: "boolean" } } });
+export async function catalogCommand(
+  args: string[],
+  env: Record<string, string | undefined>,
+  out: Out,
+): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { breaking: { type: "boolean" }, json: { type: "boolean" } },
+  });
   const [verb, app, version] = positionals;
   return withStore(env, async (store) => {
     if (verb === "list") {
@@ -120,7 +166,8 @@ export async function catalogCommand(args: string[], env: Record<string, string 
       else for (const e of entries) out(formatEntry(e));
       return 0;
     }
-    if (!app || !version) usageError("usage: sfn catalog list [app] | show|approve|deprecate <app> <version> [--breaking]");
+    if (!app || !version)
+      usageError("usage: sfn catalog list [app] | show|approve|deprecate <app> <version> [--breaking]");
     if (verb === "show") {
       const entry = await store.catalogEntry(app, version);
       if (!entry) {
@@ -131,7 +178,13 @@ export async function catalogCommand(args: string[], env: Record<string, string 
       return 0;
     }
     if (verb === "approve" || verb === "deprecate") {
-      const entry = await store.setCatalogStatus(app, version, verb === "approve" ? "approved" : "deprecated", who(env), verb === "approve" && values.breaking ? true : undefined);
+      const entry = await store.setCatalogStatus(
+        app,
+        version,
+        verb === "approve" ? "approved" : "deprecated",
+        who(env),
+        verb === "approve" && values.breaking ? true : undefined,
+      );
       if (!entry) {
         out(`${app} ${version} is not in the catalog`);
         return 1;

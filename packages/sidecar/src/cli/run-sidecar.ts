@@ -1,13 +1,12 @@
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { platformModulesDir } from "../launcher/modules-dir.js";
 import { KubernetesLauncher } from "../launcher/kubernetes-launcher.js";
+import { platformModulesDir } from "../launcher/modules-dir.js";
 import { ProcessLauncher } from "../launcher/process-launcher.js";
 import { supervise } from "../launcher/supervise.js";
 import { startMetricsServer } from "../sidecar/metrics-server.js";
 import { loadSidecarSettings } from "../sidecar/settings.js";
 import { Sidecar } from "../sidecar/sidecar.js";
-
 
 /** `sfn-sidecar run`: the pod's sidecar until SIGTERM/SIGINT (then a graceful release). */
 export async function runSidecar(env: Record<string, string | undefined> = process.env): Promise<void> {
@@ -33,14 +32,17 @@ export async function runSidecar(env: Record<string, string | undefined> = proce
     pollIntervalMs: settings.pollIntervalMs,
     heartbeatIntervalMs: settings.heartbeatIntervalMs,
     leaseSeconds: settings.leaseSeconds,
-    ...(settings.launcher === "process" ? { modulesDir: platformModulesDir(dirname(fileURLToPath(import.meta.url))) } : {}),
+    ...(settings.launcher === "process"
+      ? { modulesDir: platformModulesDir(dirname(fileURLToPath(import.meta.url))) }
+      : {}),
     onTransition: ({ state, app, event, error }) =>
       process.stdout.write(
         `${JSON.stringify({ msg: "sidecar", pod: settings.podId, state, app, event, error: error && { code: error.code, message: error.message } })}\n`,
       ),
   });
   await sidecar.start();
-  const metrics = settings.metricsPort === undefined ? undefined : await startMetricsServer(sidecar, settings.metricsPort);
+  const metrics =
+    settings.metricsPort === undefined ? undefined : await startMetricsServer(sidecar, settings.metricsPort);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once("SIGTERM", stop);
@@ -53,5 +55,9 @@ export async function runSidecar(env: Record<string, string | undefined> = proce
 /** `sfn-sidecar supervise <app-link>`: the main container's process (kubernetes driver). */
 export async function runSupervisor(appLink: string, env: Record<string, string | undefined>): Promise<void> {
   const port = Number(env.SFN_HTTP_PORT || 8080);
-  await supervise(join(appLink), { env, httpPort: port, onOutput: (line) => process.stdout.write(`${line}\n`) });
+  await supervise(join(appLink), {
+    env,
+    httpPort: port,
+    onOutput: (line) => process.stdout.write(`${line}\n`),
+  });
 }

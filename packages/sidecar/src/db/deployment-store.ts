@@ -1,7 +1,13 @@
 import { ConflictError } from "@sfn/contracts";
 import { errorFromDriver } from "@sfn/datastore";
 import pg from "pg";
-import { type CatalogEntry, type Deployment, type DeploymentEvent, type DeploymentEventName, fromRow } from "./rows.js";
+import {
+  type CatalogEntry,
+  type Deployment,
+  type DeploymentEvent,
+  type DeploymentEventName,
+  fromRow,
+} from "./rows.js";
 
 const DEPLOYMENT_NUMERIC = ["generation"];
 const CATALOG_NUMERIC = ["layer_size"];
@@ -68,8 +74,16 @@ export class DeploymentStore {
     return fromRow<Deployment>(row!, DEPLOYMENT_NUMERIC);
   }
 
-  async claim(podId: string, baseImage: string | null, leaseSeconds: number): Promise<Deployment | undefined> {
-    const rows = await this.#query("SELECT * FROM sfn.deployment_claim($1, $2, $3)", [podId, baseImage, leaseSeconds]);
+  async claim(
+    podId: string,
+    baseImage: string | null,
+    leaseSeconds: number,
+  ): Promise<Deployment | undefined> {
+    const rows = await this.#query("SELECT * FROM sfn.deployment_claim($1, $2, $3)", [
+      podId,
+      baseImage,
+      leaseSeconds,
+    ]);
     return rows[0] === undefined ? undefined : fromRow<Deployment>(rows[0], DEPLOYMENT_NUMERIC);
   }
 
@@ -86,7 +100,13 @@ export class DeploymentStore {
       held_target: string | null;
       held_state: Deployment["state"] | null;
       unassigned_pods: number;
-    }>("SELECT * FROM sfn.pod_heartbeat($1, $2, $3, $4, $5)", [podId, baseImage, interfaceHash, state, leaseSeconds]);
+    }>("SELECT * FROM sfn.pod_heartbeat($1, $2, $3, $4, $5)", [
+      podId,
+      baseImage,
+      interfaceHash,
+      state,
+      leaseSeconds,
+    ]);
     return {
       held:
         row?.held_app == null
@@ -134,7 +154,9 @@ export class DeploymentStore {
       rollback,
       durationMs ?? null,
     ]);
-    return row === undefined || row.app_name === null ? undefined : fromRow<Deployment>(row, DEPLOYMENT_NUMERIC);
+    return row === undefined || row.app_name === null
+      ? undefined
+      : fromRow<Deployment>(row, DEPLOYMENT_NUMERIC);
   }
 
   /** Releases what the pod holds and removes it from the pool (graceful shutdown). */
@@ -154,10 +176,10 @@ export class DeploymentStore {
   }
 
   async events(app: string, afterId = 0): Promise<DeploymentEvent[]> {
-    const rows = await this.#query("SELECT * FROM sfn.deployment_events WHERE app_name = $1 AND id > $2 ORDER BY id", [
-      app,
-      afterId,
-    ]);
+    const rows = await this.#query(
+      "SELECT * FROM sfn.deployment_events WHERE app_name = $1 AND id > $2 ORDER BY id",
+      [app, afterId],
+    );
     return rows.map((r) => fromRow<DeploymentEvent>(r, EVENT_NUMERIC));
   }
 
@@ -189,22 +211,26 @@ export class DeploymentStore {
         entry.createdBy ?? null,
       ],
     );
-    if (rows[0] !== undefined) return { entry: fromRow<CatalogEntry>(rows[0], CATALOG_NUMERIC), created: true };
+    if (rows[0] !== undefined)
+      return { entry: fromRow<CatalogEntry>(rows[0], CATALOG_NUMERIC), created: true };
     const existing = (await this.catalogEntry(entry.appName, entry.version))!;
     if (existing.layerDigest !== entry.layerDigest || existing.appLayerImage !== entry.appLayerImage) {
-      throw new ConflictError(`${entry.appName} ${entry.version} is already in the catalog with another layer`, {
-        code: "SFN_CATALOG_VERSION_EXISTS",
-        details: { app: entry.appName, version: entry.version, layerDigest: existing.layerDigest },
-      });
+      throw new ConflictError(
+        `${entry.appName} ${entry.version} is already in the catalog with another layer`,
+        {
+          code: "SFN_CATALOG_VERSION_EXISTS",
+          details: { app: entry.appName, version: entry.version, layerDigest: existing.layerDigest },
+        },
+      );
     }
     return { entry: existing, created: false };
   }
 
   async catalogEntry(app: string, version: string): Promise<CatalogEntry | undefined> {
-    const [row] = await this.#query("SELECT * FROM sfn.application_catalog WHERE app_name = $1 AND version = $2", [
-      app,
-      version,
-    ]);
+    const [row] = await this.#query(
+      "SELECT * FROM sfn.application_catalog WHERE app_name = $1 AND version = $2",
+      [app, version],
+    );
     return row === undefined ? undefined : fromRow<CatalogEntry>(row, CATALOG_NUMERIC);
   }
 

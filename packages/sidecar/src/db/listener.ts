@@ -50,7 +50,8 @@ export class DeploymentListener {
       this.#options.onNotification(message.channel, payload);
     });
     await client.connect();
-    for (const channel of this.#options.channels) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
+    for (const channel of this.#options.channels)
+      await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
     if (this.#closed) {
       await client.end();
       return;

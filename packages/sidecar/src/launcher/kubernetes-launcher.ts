@@ -69,6 +69,13 @@ export class KubernetesLauncher implements Launcher {
     await this.#signal("SIGHUP");
   }
 
+  async confirm(): Promise<void> {}
+
+  async revert(): Promise<boolean> {
+    await this.stop();
+    return false;
+  }
+
   async stop(): Promise<void> {
     await this.#signal("SIGUSR2");
   }

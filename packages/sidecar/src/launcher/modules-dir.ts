@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
  */
 export function platformModulesDir(from: string): string | undefined {
   for (let dir = from; ; dir = dirname(dir)) {
-    if (existsSync(join(dir, "node_modules", "@sfn", "runtime", "package.json"))) return join(dir, "node_modules");
+    if (existsSync(join(dir, "node_modules", "@sfn", "runtime", "package.json")))
+      return join(dir, "node_modules");
     if (dirname(dir) === dir) return undefined;
   }
 }

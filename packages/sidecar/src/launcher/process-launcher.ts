@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { hostname } from "node:os";
 import { dirname, join } from "node:path";
-import type { Launcher } from "./launcher.js";
 import { freePort } from "./free-port.js";
+import { FunctionProcess } from "./function-process.js";
+import type { Launcher } from "./launcher.js";
 
 const require = createRequire(import.meta.url);
 
@@ -23,91 +24,104 @@ export interface ProcessLauncherOptions {
   httpPort?: number;
   /** SIGTERM, then SIGKILL after this long; default 10 s. */
   stopGraceMs?: number;
+  /**
+   * Start the new process before stopping the old one (default true), under the same replica id, so
+   * the same MQTT client ids: the new process takes the persistent sessions over from the old one (the
+   * broker moves the subscription and every unacknowledged message to it), and the old process is
+   * killed as soon as the new one is ready. No call falls into a gap without a subscriber, none is
+   * stranded in a session nobody resumes; calls the old process had in hand are redelivered to the new
+   * one (at least once; the runtime's dedup makes their effects exactly once). A new version that never
+   * becomes ready is killed and the old process continues. Needs a free port per process (ignored when
+   * `httpPort` is fixed).
+   */
+  overlap?: boolean;
   /** Each line the function prints. */
   onOutput?: (line: string, stream: "stdout" | "stderr") => void;
 }
 
 /**
  * The `process` driver: the function is a child process of the sidecar (`sfn dev`, tests, bare-metal
- * installs). A restart is SIGTERM (the host drains in-flight calls and leaves its MQTT session for the
- * next process), then a new process on the new application directory.
+ * installs). Every version runs in a new process (the design document's full restart: nothing of the
+ * previous version survives); the previous process gets SIGTERM (the host drains in-flight calls).
  */
 export class ProcessLauncher implements Launcher {
   readonly kind = "process" as const;
   readonly #options: ProcessLauncherOptions;
-  #child: ChildProcess | undefined;
-  #exit: Promise<void> | undefined;
-  #exitText: string | undefined;
-  #port = 0;
+  #current: FunctionProcess | undefined;
+  #previous: FunctionProcess | undefined;
 
   constructor(options: ProcessLauncherOptions = {}) {
     this.#options = options;
   }
 
   get pid(): number | undefined {
-    return this.#child?.pid;
+    return this.#current?.pid;
+  }
+
+  get #overlap(): boolean {
+    return (this.#options.overlap ?? true) && this.#options.httpPort === undefined;
+  }
+
+  get #graceMs(): number {
+    return this.#options.stopGraceMs ?? 10_000;
   }
 
   readyUrl(): string {
-    return `http://127.0.0.1:${this.#port}/readyz`;
+    return `http://127.0.0.1:${this.#current?.port ?? 0}/readyz`;
   }
 
   exited(): string | undefined {
-    return this.#exitText;
+    return this.#current === undefined ? "not running" : this.#current.exited();
   }
 
   async restart(appDir: string): Promise<void> {
-    await this.stop();
-    this.#port = this.#options.httpPort ?? (await freePort());
+    await this.#previous?.stop(this.#graceMs);
+    this.#previous = undefined;
+    if (this.#overlap && this.#current?.exited() === undefined) this.#previous = this.#current;
+    else await this.#current?.stop(this.#graceMs);
+    const port = this.#options.httpPort ?? (await freePort());
     const { file, args } = this.#options.command?.(appDir) ?? {
       file: process.execPath,
       args: [runtimeEntrypoint(), "start", appDir],
     };
-    const child = spawn(file, args, {
+    const env: Record<string, string | undefined> = {
+      ...process.env,
+      NODE_OPTIONS: "",
+      ...this.#options.env,
+    };
+    env.SFN_REPLICA_ID = env.SFN_REPLICA_ID || hostname();
+    env.SFN_HTTP_PORT = String(port);
+    this.#current = new FunctionProcess(file, args, {
       cwd: appDir,
-      env: { ...process.env, NODE_OPTIONS: "", ...this.#options.env, SFN_HTTP_PORT: String(this.#port) },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    this.#child = child;
-    this.#exitText = undefined;
-    const tail: string[] = [];
-    for (const stream of ["stdout", "stderr"] as const) {
-      child[stream]?.setEncoding("utf8").on("data", (chunk: string) => {
-        for (const line of chunk.split("\n")) {
-          if (line === "") continue;
-          tail.push(line);
-          if (tail.length > 40) tail.shift();
-          this.#options.onOutput?.(line, stream);
-        }
-      });
-    }
-    this.#exit = new Promise<void>((resolve) => {
-      child.once("exit", (code, signal) => {
-        this.#exitText = `exit code ${code ?? "none"}${signal ? `, signal ${signal}` : ""}: ${tail.filter((l) => !/^\s+at /.test(l)).slice(-5).join(" | ")}`;
-        if (this.#child === child) this.#child = undefined;
-        resolve();
-      });
-      child.once("error", (error) => {
-        this.#exitText = `could not start: ${error.message}`;
-        if (this.#child === child) this.#child = undefined;
-        resolve();
-      });
+      env,
+      port,
+      ...(this.#options.onOutput ? { onOutput: this.#options.onOutput } : {}),
     });
   }
 
+  async confirm(): Promise<void> {
+    const previous = this.#previous;
+    this.#previous = undefined;
+    // Its sessions belong to the new process now; a graceful stop would unsubscribe them.
+    await previous?.stop(0);
+  }
+
+  async revert(): Promise<boolean> {
+    await this.#current?.stop(this.#graceMs);
+    this.#current = this.#previous;
+    this.#previous = undefined;
+    return this.#current !== undefined && this.#current.exited() === undefined;
+  }
+
   async stop(): Promise<void> {
-    const child = this.#child;
-    const exit = this.#exit;
-    if (child === undefined || exit === undefined) return;
-    child.kill("SIGTERM");
-    const timer = setTimeout(() => child.kill("SIGKILL"), this.#options.stopGraceMs ?? 10_000);
-    await exit;
-    clearTimeout(timer);
-    this.#child = undefined;
+    await Promise.all([this.#previous?.stop(this.#graceMs), this.#current?.stop(this.#graceMs)]);
+    this.#previous = undefined;
+    this.#current = undefined;
   }
 
   /** Ends the function at once, without draining (what a crashing pod does). */
   kill(): void {
-    this.#child?.kill("SIGKILL");
+    this.#previous?.kill();
+    this.#current?.kill();
   }
 }

@@ -77,7 +77,9 @@ export interface LayerEntry {
 }
 
 /** The entries of a compressed layer, as the sidecar sees them (no filtering; see unpack.ts). */
-export async function readLayer(blob: Uint8Array): Promise<{ name: string; entry: LayerEntry | undefined; type: string }[]> {
+export async function readLayer(
+  blob: Uint8Array,
+): Promise<{ name: string; entry: LayerEntry | undefined; type: string }[]> {
   const extract = tar.extract();
   const out: { name: string; entry: LayerEntry | undefined; type: string }[] = [];
   const tarBytes = gunzipSync(blob);
@@ -86,7 +88,9 @@ export async function readLayer(blob: Uint8Array): Promise<{ name: string; entry
       const parts: Buffer[] = [];
       for await (const chunk of item) parts.push(chunk as Buffer);
       const { name, type = "file", mode = 0o644 } = item.header;
-      const inApp = name.startsWith(APP_PREFIX) ? name.slice(APP_PREFIX.length).replace(/\/$/, "") : undefined;
+      const inApp = name.startsWith(APP_PREFIX)
+        ? name.slice(APP_PREFIX.length).replace(/\/$/, "")
+        : undefined;
       out.push({
         name,
         type,

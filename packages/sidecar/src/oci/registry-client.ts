@@ -79,7 +79,8 @@ export class RegistryClient {
       ? { authorization: `Basic ${btoa(`${credentials.username}:${credentials.password}`)}` }
       : {};
     const response = await (this.#options.fetch ?? fetch)(url, { headers });
-    if (!response.ok) throw registryError(`token service of ${host} answered ${response.status}`, response.status);
+    if (!response.ok)
+      throw registryError(`token service of ${host} answered ${response.status}`, response.status);
     const body = (await response.json()) as { token?: string; access_token?: string };
     const token = body.token ?? body.access_token;
     if (!token) throw registryError(`token service of ${host} returned no token`, response.status);
@@ -133,7 +134,12 @@ export class RegistryClient {
   async putBlob(ref: ImageReference, digest: string, bytes: Uint8Array): Promise<"uploaded" | "exists"> {
     if (await this.hasBlob(ref, digest)) return "exists";
     const scope = `repository:${ref.repository}:pull,push`;
-    const start = await this.#request(ref.registry, `/v2/${ref.repository}/blobs/uploads/`, { method: "POST" }, scope);
+    const start = await this.#request(
+      ref.registry,
+      `/v2/${ref.repository}/blobs/uploads/`,
+      { method: "POST" },
+      scope,
+    );
     await start.body?.cancel();
     const location = start.headers.get("location");
     if (start.status !== 202 || !location)
@@ -169,7 +175,9 @@ export class RegistryClient {
   }
 
   /** The manifest bytes (verified against the digest when the reference has one) and its digest. */
-  async getManifest(ref: ImageReference): Promise<{ manifest: ImageManifest; bytes: Buffer; digest: string }> {
+  async getManifest(
+    ref: ImageReference,
+  ): Promise<{ manifest: ImageManifest; bytes: Buffer; digest: string }> {
     const id = ref.digest ?? ref.tag ?? "latest";
     const response = await this.#request(
       ref.registry,
@@ -182,7 +190,8 @@ export class RegistryClient {
         code: SidecarErrorCodes.registry,
         details: { repository: ref.repository, reference: id },
       });
-    if (!response.ok) throw registryError(`GET manifest ${ref.repository}:${id}: ${response.status}`, response.status);
+    if (!response.ok)
+      throw registryError(`GET manifest ${ref.repository}:${id}: ${response.status}`, response.status);
     const bytes = Buffer.from(await response.arrayBuffer());
     const digest = sha256Digest(bytes);
     if (ref.digest) verifyDigest(bytes, ref.digest, `manifest ${ref.repository}`);
@@ -198,7 +207,10 @@ export class RegistryClient {
     );
     const text = await response.text();
     if (response.status !== 201)
-      throw registryError(`PUT manifest ${ref.repository}:${tag}: ${response.status} ${text}`, response.status);
+      throw registryError(
+        `PUT manifest ${ref.repository}:${tag}: ${response.status} ${text}`,
+        response.status,
+      );
     return response.headers.get("docker-content-digest") ?? "";
   }
 }

@@ -24,7 +24,8 @@ export async function unpackLayer(blob: Uint8Array, digest: string, dir: string)
   let files = 0;
   for (const { name, type, entry } of entries) {
     if (!name.startsWith(APP_PREFIX)) continue;
-    if (entry === undefined) invalid(`layer entry ${name} is a ${type}: only files and directories`, { name, type });
+    if (entry === undefined)
+      invalid(`layer entry ${name} is a ${type}: only files and directories`, { name, type });
     if (entry.path === "") continue;
     const relative = normalize(entry.path);
     if (relative.startsWith("..") || relative.startsWith(sep) || relative.includes(`${sep}..${sep}`)) {

@@ -1,6 +1,6 @@
 import { ConflictError } from "@sfn/contracts";
-import { SidecarErrorCodes } from "../errors.js";
 import type { CatalogEntry } from "../db/rows.js";
+import { SidecarErrorCodes } from "../errors.js";
 
 export interface BaseRuntime {
   /** The base image this pod runs (`registry/repository@sha256:…`). */
@@ -21,10 +21,13 @@ export type CompatibilityVerdict = "equal" | "declared-compatible" | "approved";
  */
 export function checkCompatibility(entry: CatalogEntry, base: BaseRuntime): CompatibilityVerdict {
   if (digestOf(entry.baseImage) !== digestOf(base.image)) {
-    throw new ConflictError(`${entry.appName} ${entry.version} needs base ${entry.baseImage}; this pod runs ${base.image}`, {
-      code: SidecarErrorCodes.baseImageMismatch,
-      details: { required: entry.baseImage, present: base.image },
-    });
+    throw new ConflictError(
+      `${entry.appName} ${entry.version} needs base ${entry.baseImage}; this pod runs ${base.image}`,
+      {
+        code: SidecarErrorCodes.baseImageMismatch,
+        details: { required: entry.baseImage, present: base.image },
+      },
+    );
   }
   if (entry.interfaceHash === base.interfaceHash) return "equal";
   if (base.compatibleInterfaceHashes?.includes(entry.interfaceHash)) return "declared-compatible";

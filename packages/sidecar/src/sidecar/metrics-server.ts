@@ -3,7 +3,10 @@ import type { AddressInfo } from "node:net";
 import type { Sidecar } from "./sidecar.js";
 
 /** `/metrics` (Prometheus text) and `/healthz` of the sidecar. */
-export async function startMetricsServer(sidecar: Sidecar, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  sidecar: Sidecar,
+  port: number,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? "/").split("?")[0];
     if (path === "/metrics") {

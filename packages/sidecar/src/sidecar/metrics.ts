@@ -1,6 +1,15 @@
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
 
-export type DeployPhase = "detect" | "claim" | "verify" | "pull" | "unpack" | "compose" | "start" | "ready" | "total";
+export type DeployPhase =
+  | "detect"
+  | "claim"
+  | "verify"
+  | "pull"
+  | "unpack"
+  | "compose"
+  | "start"
+  | "ready"
+  | "total";
 
 /** The sidecar's Prometheus metrics (prom-client), on their own registry. */
 export class SidecarMetrics {

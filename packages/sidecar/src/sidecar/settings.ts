@@ -33,11 +33,18 @@ function required(env: Env, name: string): string {
   return value;
 }
 
-function integer(env: Env, name: string, fallback: number | undefined, min: number, max: number): number | undefined {
+function integer(
+  env: Env,
+  name: string,
+  fallback: number | undefined,
+  min: number,
+  max: number,
+): number | undefined {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) invalid(name, `an integer from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    invalid(name, `an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -52,7 +59,13 @@ export function loadSidecarSettings(env: Env = process.env): SidecarSettings {
     compatibleInterfaceHashes: (env.SFN_COMPATIBLE_INTERFACE_HASHES ?? "").split(",").filter(Boolean),
     appsDir: env.SFN_APPS_DIR || "/opt/sfn/apps",
     launcher,
-    functionHttpPort: integer(env, "SFN_FUNCTION_HTTP_PORT", launcher === "kubernetes" ? 8080 : undefined, 1, 65_535),
+    functionHttpPort: integer(
+      env,
+      "SFN_FUNCTION_HTTP_PORT",
+      launcher === "kubernetes" ? 8080 : undefined,
+      1,
+      65_535,
+    ),
     metricsPort: integer(env, "SFN_SIDECAR_METRICS_PORT", undefined, 0, 65_535),
     pollIntervalMs: integer(env, "SFN_POLL_INTERVAL_MS", 5000, 50, 600_000)!,
     heartbeatIntervalMs: integer(env, "SFN_HEARTBEAT_INTERVAL_MS", 2000, 50, 600_000)!,

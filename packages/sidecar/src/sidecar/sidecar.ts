@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { mkdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { SfnError, SystemError } from "@sfn/contracts";
-import { DeploymentListener } from "../db/listener.js";
 import { DeploymentStore } from "../db/deployment-store.js";
+import { DeploymentListener } from "../db/listener.js";
 import type { Deployment, DeploymentEventName } from "../db/rows.js";
 import { SidecarErrorCodes } from "../errors.js";
 import type { Launcher } from "../launcher/launcher.js";
@@ -37,6 +37,11 @@ export interface SidecarOptions {
   /** LISTEN for changes (default true); without it only polling detects work. */
   listen?: boolean;
   metrics?: SidecarMetrics;
+  /**
+   * Readiness deadline of an automatic rollback to the last ready version (at least this long, whatever
+   * the failed request asked for); default 30 s.
+   */
+  rollbackReadyDeadlineMs?: number;
   /** Linked as `<appsDir>/node_modules`, so bundles resolve `@sfn/*` from the base runtime (process driver). */
   modulesDir?: string;
   onTransition?: (info: { state: SidecarState; app?: string; event?: string; error?: SfnError }) => void;
@@ -102,12 +107,16 @@ export class Sidecar {
       this.#listener = new DeploymentListener({
         connectionString: this.options.databaseUrl,
         channels: ["sfn_deployments"],
-        onNotification: (_channel, payload) => this.#onNotification(payload as { app?: string; assigned?: string }),
+        onNotification: (_channel, payload) =>
+          this.#onNotification(payload as { app?: string; assigned?: string }),
         onConnected: () => this.wake(),
       });
       await this.#listener.start();
     }
-    this.#heartbeatTimer = setInterval(() => void this.#heartbeat(), this.options.heartbeatIntervalMs ?? 2000);
+    this.#heartbeatTimer = setInterval(
+      () => void this.#heartbeat(),
+      this.options.heartbeatIntervalMs ?? 2000,
+    );
     this.#loop = this.#run();
   }
 
@@ -162,7 +171,11 @@ export class Sidecar {
     if (this.#held === undefined) {
       this.#set("claiming");
       const started = performance.now();
-      const claimed = await this.store.claim(this.options.podId, this.options.base.image, this.#leaseSeconds());
+      const claimed = await this.store.claim(
+        this.options.podId,
+        this.options.base.image,
+        this.#leaseSeconds(),
+      );
       this.metrics.observe("claim", performance.now() - started);
       this.metrics.claims.inc({ outcome: claimed ? "claimed" : "none" });
       if (claimed === undefined) {
@@ -178,7 +191,10 @@ export class Sidecar {
       this.wake();
       return;
     }
-    if (row.generation !== this.#held.generation || (this.#state === "serving" && this.options.launcher.exited())) {
+    if (
+      row.generation !== this.#held.generation ||
+      (this.#state === "serving" && this.options.launcher.exited())
+    ) {
       if (row.targetVersion === null) {
         await this.options.launcher.stop();
         this.#runningDigest = undefined;
@@ -229,8 +245,16 @@ export class Sidecar {
     try {
       const entry = await this.store.catalogEntry(d.appName, d.targetVersion!);
       if (entry === undefined)
-        throw new SystemError(`${d.appName} ${d.targetVersion} vanished from the catalog`, { code: "SFN_CATALOG_NOT_FOUND" });
-      await this.#phase(d, "verify", "verified", async () => checkCompatibility(entry, this.options.base), (verdict) => ({ verdict }));
+        throw new SystemError(`${d.appName} ${d.targetVersion} vanished from the catalog`, {
+          code: "SFN_CATALOG_NOT_FOUND",
+        });
+      await this.#phase(
+        d,
+        "verify",
+        "verified",
+        async () => checkCompatibility(entry, this.options.base),
+        (verdict) => ({ verdict }),
+      );
       const dir = join(this.options.appsDir, d.appName, entry.layerDigest.slice("sha256:".length));
       const cached = existsSync(join(dir, LAYER_MARKER));
       const blob = await this.#phase(
@@ -241,30 +265,62 @@ export class Sidecar {
         (b) => ({ cached, bytes: b?.length ?? 0, digest: entry.layerDigest }),
       );
       if (blob !== undefined) {
-        await this.#phase(d, "unpack", "unpacked", async () => {
-          const files = await unpackLayer(blob, entry.layerDigest, dir);
-          await writeFile(join(dir, LAYER_MARKER), `${entry.layerDigest}\n`);
-          return files;
-        }, (files) => ({ files }));
+        await this.#phase(
+          d,
+          "unpack",
+          "unpacked",
+          async () => {
+            const files = await unpackLayer(blob, entry.layerDigest, dir);
+            await writeFile(join(dir, LAYER_MARKER), `${entry.layerDigest}\n`);
+            return files;
+          },
+          (files) => ({ files }),
+        );
       }
       const current = join(this.options.appsDir, "current");
-      await this.#phase(d, "compose", "composed", async () => {
-        const temp = `${current}.${process.pid}.tmp`;
-        await rm(temp, { force: true });
-        await symlink(dir, temp, "dir");
-        await rename(temp, current);
-      }, () => ({ appDir: dir }));
-      const alreadyRunning = this.#runningDigest === entry.layerDigest && this.options.launcher.exited() === undefined;
+      await this.#phase(
+        d,
+        "compose",
+        "composed",
+        async () => {
+          const temp = `${current}.${process.pid}.tmp`;
+          await rm(temp, { force: true });
+          await symlink(dir, temp, "dir");
+          await rename(temp, current);
+        },
+        () => ({ appDir: dir }),
+      );
+      const alreadyRunning =
+        this.#runningDigest === entry.layerDigest && this.options.launcher.exited() === undefined;
       if (!alreadyRunning) {
         restarted = true;
-        this.#runningDigest = undefined;
-        await this.#phase(d, "start", "started", () => this.options.launcher.restart(dir), () => ({ driver: this.options.launcher.kind }));
-        this.#runningDigest = entry.layerDigest;
+        await this.#phase(
+          d,
+          "start",
+          "started",
+          () => this.options.launcher.restart(dir),
+          () => ({ driver: this.options.launcher.kind }),
+        );
       }
-      await this.#phase(d, "ready", "ready", () => waitUntilReady(this.options.launcher, d.readyDeadlineMs), () => ({
-        totalMs: performance.now() - started,
-        restarted: !alreadyRunning,
-      }));
+      // An automatic rollback gets at least the default deadline, whatever the failed request asked for.
+      const automaticRollback = d.deploymentAction === "rollback" && d.failure !== null;
+      const deadline = automaticRollback
+        ? Math.max(d.readyDeadlineMs, this.options.rollbackReadyDeadlineMs ?? 30_000)
+        : d.readyDeadlineMs;
+      await this.#phase(
+        d,
+        "ready",
+        "ready",
+        () => waitUntilReady(this.options.launcher, deadline),
+        () => ({
+          totalMs: performance.now() - started,
+          restarted: !alreadyRunning,
+        }),
+      );
+      if (restarted) {
+        this.#runningDigest = entry.layerDigest;
+        await this.options.launcher.confirm(); // the previous version (if kept) drains and stops now
+      }
       this.metrics.observe("total", performance.now() - started);
       this.metrics.deployments.inc({ outcome: "ready" });
       this.#set("serving", { event: "ready" });
@@ -275,15 +331,18 @@ export class Sidecar {
         return;
       }
       const failure = asSfnError(error);
-      if (restarted) {
-        await this.options.launcher.stop();
-        this.#runningDigest = undefined;
-      }
+      // The previous version may still be serving (overlapping driver): then it keeps doing so.
+      if (restarted && !(await this.options.launcher.revert())) this.#runningDigest = undefined;
       const row = await this.store.fail(
         d.appName,
         this.options.podId,
         d.generation,
-        { type: failure.type, code: failure.code, message: failure.message, details: failure.details ?? null },
+        {
+          type: failure.type,
+          code: failure.code,
+          message: failure.message,
+          details: failure.details ?? null,
+        },
         true,
         performance.now() - started,
       );
@@ -303,7 +362,8 @@ export class Sidecar {
     const ref = parseReference(image);
     const { manifest } = await this.#registry.getManifest(ref);
     const layer =
-      manifest.layers.find((l) => l.annotations?.[Annotations.layerRole] === "application") ?? manifest.layers.at(-1);
+      manifest.layers.find((l) => l.annotations?.[Annotations.layerRole] === "application") ??
+      manifest.layers.at(-1);
     if (layer === undefined || layer.digest !== layerDigest)
       throw new SystemError(`the manifest of ${image} does not name the catalog's layer ${layerDigest}`, {
         code: SidecarErrorCodes.digestMismatch,
@@ -330,7 +390,8 @@ export class Sidecar {
         this.#lastHeartbeatOk = Date.now();
         this.metrics.unassignedContainers.set(result.unassignedPods);
         const held = this.#held;
-        if (held && (result.held?.appName !== held.app || result.held.generation !== held.generation)) this.wake();
+        if (held && (result.held?.appName !== held.app || result.held.generation !== held.generation))
+          this.wake();
       } catch {
         // Fencing: unable to renew for longer than the lease, another pod may serve our deployment now.
         if (this.#held && Date.now() - this.#lastHeartbeatOk > this.#leaseSeconds() * 1000) this.wake();
@@ -360,5 +421,7 @@ export class Sidecar {
 
 function asSfnError(error: unknown): SfnError {
   if (SfnError.isInstance(error)) return error;
-  return new SystemError(error instanceof Error ? error.message : String(error), { code: "SFN_SIDECAR_INTERNAL" });
+  return new SystemError(error instanceof Error ? error.message : String(error), {
+    code: "SFN_SIDECAR_INTERNAL",
+  });
 }

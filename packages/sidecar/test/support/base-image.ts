@@ -9,10 +9,16 @@ import { RegistryClient } from "../../src/oci/registry-client.js";
  * reference with digest. In the process driver the runtime itself is the local @sfn/runtime install; the
  * image is what build appends to and what the catalog and the sidecar compare.
  */
-export async function pushBaseImage(registryHost: string, repository = "sfn/runtime-node", tag = "22"): Promise<string> {
+export async function pushBaseImage(
+  registryHost: string,
+  repository = "sfn/runtime-node",
+  tag = "22",
+): Promise<string> {
   const registry = new RegistryClient();
   const ref = parseReference(`${registryHost}/${repository}:${tag}`);
-  const layer = await buildLayer([{ path: "BASE-RUNTIME", content: Buffer.from("sfn node base runtime (test)\n") }]);
+  const layer = await buildLayer([
+    { path: "BASE-RUNTIME", content: Buffer.from("sfn node base runtime (test)\n") },
+  ]);
   const config = Buffer.from(
     JSON.stringify({
       architecture: "amd64",

@@ -25,7 +25,10 @@ export interface Harness {
   work: string;
   sidecars: Sidecar[];
   /** Builds and publishes a version of an echo service; returns the build result. */
-  publish(version: string, service: EchoServiceOptions & { interfaceHash?: string }): Promise<Awaited<ReturnType<typeof buildApplication>>>;
+  publish(
+    version: string,
+    service: EchoServiceOptions & { interfaceHash?: string },
+  ): Promise<Awaited<ReturnType<typeof buildApplication>>>;
   sidecar(podId: string, overrides?: Partial<SidecarOptions>): Sidecar;
   close(): Promise<void>;
 }
@@ -55,7 +58,11 @@ export async function createHarness(name: string): Promise<Harness> {
         outDir: join(work, "images", `${service.name ?? "echo"}-${version}`),
         ...(service.interfaceHash ? { interfaceHash: service.interfaceHash } : {}),
       });
-      await publishApplication({ layoutDir: built.outDir, repository: `${registry}/sfn-test/${name}/${built.app.toLowerCase()}`, store });
+      await publishApplication({
+        layoutDir: built.outDir,
+        repository: `${registry}/sfn-test/${name}/${built.app.toLowerCase()}`,
+        store,
+      });
       return built;
     },
     sidecar(podId, overrides = {}) {
@@ -66,7 +73,14 @@ export async function createHarness(name: string): Promise<Harness> {
         appsDir: join(work, "pods", podId),
         modulesDir: platformModules,
         launcher: new ProcessLauncher({
-          env: { SFN_OIDC_ISSUER: undefined, SFN_DATABASE_URL: undefined, SFN_MQTT_URL: process.env.SFN_MQTT_URL, SFN_TOPIC_PREFIX: topicPrefix, SFN_LOG_LEVEL: "warn", SFN_REPLICA_ID: podId },
+          env: {
+            SFN_OIDC_ISSUER: undefined,
+            SFN_DATABASE_URL: undefined,
+            SFN_MQTT_URL: process.env.SFN_MQTT_URL,
+            SFN_TOPIC_PREFIX: topicPrefix,
+            SFN_LOG_LEVEL: "warn",
+            SFN_REPLICA_ID: podId,
+          },
           stopGraceMs: 5000,
         }),
         pollIntervalMs: 1000,
@@ -75,7 +89,9 @@ export async function createHarness(name: string): Promise<Harness> {
         ...(process.env.SFN_TEST_DEBUG
           ? {
               onTransition: (t) =>
-                console.error(`[${podId}] ${t.state} ${t.app ?? ""} ${t.event ?? ""} ${t.error ? `${t.error.code}: ${t.error.message}` : ""}`),
+                console.error(
+                  `[${podId}] ${t.state} ${t.app ?? ""} ${t.event ?? ""} ${t.error ? `${t.error.code}: ${t.error.message}` : ""}`,
+                ),
             }
           : {}),
         ...overrides,
@@ -92,7 +108,11 @@ export async function createHarness(name: string): Promise<Harness> {
 }
 
 /** Polls until `check` returns a value (not undefined) or the timeout passes. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 30_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

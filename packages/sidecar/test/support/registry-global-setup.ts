@@ -19,9 +19,12 @@ async function up(): Promise<boolean> {
 }
 
 function ensureInstalled(): void {
-  const missing = ["docker-registry", "skopeo"].filter((p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0);
+  const missing = ["docker-registry", "skopeo"].filter(
+    (p) => spawnSync("dpkg", ["-s", p], { stdio: "ignore" }).status !== 0,
+  );
   if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) throw new Error(`install ${missing.join(" ")} (apt-get install ${missing.join(" ")})`);
+  if (process.getuid?.() !== 0)
+    throw new Error(`install ${missing.join(" ")} (apt-get install ${missing.join(" ")})`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };
   let result = spawnSync("apt-get", ["install", "-y", "-qq", ...missing], { stdio: "inherit", env });
   if (result.status !== 0) {
@@ -52,11 +55,15 @@ http:
 `;
   writeFileSync(`${ROOT}/config.yml`, config);
   const binary = existsSync("/usr/bin/docker-registry") ? "/usr/bin/docker-registry" : "docker-registry";
-  const child: ChildProcess = spawn(binary, ["serve", `${ROOT}/config.yml`], { stdio: "ignore", detached: true });
+  const child: ChildProcess = spawn(binary, ["serve", `${ROOT}/config.yml`], {
+    stdio: "ignore",
+    detached: true,
+  });
   child.unref();
   const until = Date.now() + 20_000;
   while (!(await up())) {
-    if (Date.now() > until || child.exitCode !== null) throw new Error(`docker-registry did not start on ${HOST}`);
+    if (Date.now() > until || child.exitCode !== null)
+      throw new Error(`docker-registry did not start on ${HOST}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   return async () => {

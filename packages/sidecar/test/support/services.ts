@@ -41,10 +41,17 @@ export function writeEchoService(dir: string, options: EchoServiceOptions): stri
   writeFileSync(join(dir, "contract.json"), JSON.stringify(contract, null, 2));
   writeFileSync(
     join(dir, "sfn.config.json"),
-    JSON.stringify({ name, contract: "contract.json", entry: "src/echo.ts", dev: { grants: { admin: ["admin"] } } }),
+    JSON.stringify({
+      name,
+      contract: "contract.json",
+      entry: "src/echo.ts",
+      dev: { grants: { admin: ["admin"] } },
+    }),
   );
   const pad =
-    options.padBytes === undefined ? "" : `export const padding = ${JSON.stringify(randomBytes(Math.ceil(options.padBytes * 0.75)).toString("base64"))};\n`;
+    options.padBytes === undefined
+      ? ""
+      : `export const padding = ${JSON.stringify(randomBytes(Math.ceil(options.padBytes * 0.75)).toString("base64"))};\n`;
   writeFileSync(
     join(dir, "src", "echo.ts"),
     `import { defineService } from "@sfn/runtime";

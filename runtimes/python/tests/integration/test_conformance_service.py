@@ -105,7 +105,7 @@ async def test_auth_public_whoami_and_identity(caller: Caller) -> None:
 
 async def test_datastore_crud_rls_and_audit(caller: Caller, database: Database) -> None:
     """datastore.crud.create-get-update-delete, datastore.rls.owner-policy-hides-others,
-    datastore.audit.write-row, authz.datastore.no-permission-forbidden."""
+    datastore.audit.write-row, authz.datastore.no-permission-forbidden, and the denial's audit row."""
     collection = f"notes_{secrets.token_hex(3)}"
     created = await caller.call("createDoc", {"collection": collection, "data": {"title": "t", "body": "b"}})
     assert created["owner"] == FIXTURE_USERS["alice"]
@@ -127,6 +127,8 @@ async def test_datastore_crud_rls_and_audit(caller: Caller, database: Database) 
         collection,
     )
     assert (FIXTURE_USERS["alice"], "insert", "allow") in audit
+    # mallory's denial outlives the rollback of her call (sql/0012_audit_after_rollback.sql)
+    assert (FIXTURE_USERS["mallory"], "insert", "deny") in audit
 
 
 async def test_authz_grant_and_check(caller: Caller, database: Database) -> None:
@@ -187,6 +189,7 @@ async def test_errors_retries_and_dead_letters(caller: Caller, database: Databas
     }
     letter = await asyncio.wait_for(letters.get(), 5)
     assert letter.body["error"] == internal.to_error_info()
+    assert letter.body["attempts"] == 3  # SFN_INTERNAL is a SystemError, effectively retryable (P-ERR-4)
     assert await caller.call("fail", {"type": "SystemError", "code": "FLAKY", "failAttempts": 2}) is None
     exhausted = await caller.error("fail", {"type": "SystemError", "code": "FLAKY", "failAttempts": 10})
     assert exhausted.code == "FLAKY"
@@ -210,6 +213,7 @@ async def test_time_limits_and_deadlines(caller: Caller) -> None:
     """errors.timeout.function-time-limit / deadline-shortens-limit, runtime.call.deadline-expired."""
     limited = await caller.error("slow", {"ms": 5000})
     assert _error(limited) == ("TimeoutError", "SFN_TIMEOUT")
+    assert 1900 <= limited.details["limitMs"] <= 2000  # the function's timeoutMs
     shortened = await caller.raw_call("slow", {"ms": 1500}, deadline_in_ms=500, wait=3)
     assert (shortened.body["error"]["type"], shortened.body["error"]["code"]) == (
         "TimeoutError",
@@ -226,6 +230,8 @@ async def test_results_checked(caller: Caller) -> None:
     assert (_error(invalid), invalid.retryable) == (("SystemError", "SFN_RESULT_INVALID"), False)
     too_large = await caller.error("bigResult", {"bytes": 1_100_000})
     assert _error(too_large) == ("ValidationError", "SFN_PAYLOAD_TOO_LARGE")
+    assert too_large.details["limit"] == 1_048_576
+    assert too_large.details["size"] > 1_100_000
 
 
 async def test_messaging_notify(caller: Caller) -> None:

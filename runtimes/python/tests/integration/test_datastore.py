@@ -111,11 +111,10 @@ async def test_lazy_transaction_commits_rolls_back_or_never_begins(
 ) -> None:
     marker = secrets.token_hex(4)
     async with LazyTransaction(factory) as unused:
-        pass
-    assert not unused.opened  # no connection taken, nothing sent
+        assert not unused.opened  # no connection taken, nothing sent
     async with LazyTransaction(factory) as committed:
         await factory.create_data_store(ALICE, transaction=committed).insert("lazy", {"m": marker, "k": 1})
-    assert committed.opened
+        assert committed.opened
 
     async def write_then_fail() -> None:
         async with LazyTransaction(factory) as rolled_back:

@@ -111,7 +111,8 @@ class _Bound:
 
     async def _call(self, op: str, args: dict[str, Any]) -> Any:
         if isinstance(self._transaction, LazyTransaction):
-            ok, _ = await call_sfn(await self._transaction.connection(), self._caller, op, args)
+            conn = await self._transaction.connection()
+            ok, _ = await call_sfn(conn, self._caller, op, args, audit=self._transaction.audit)
             return ok
         if self._transaction is not None:
             ok, _ = await call_sfn(self._transaction, self._caller, op, args)

@@ -111,8 +111,13 @@ class CallPipeline:
     async def _reply(self, publish: Publish, reply_to: str, reply: Envelope, traceparent: str | None) -> None:
         if traceparent is not None:
             reply.headers.setdefault("traceparent", traceparent)
-        if len(encode_envelope(reply)) > self._options.max_payload_bytes:
-            error = ValidationError("the reply exceeds the size limit", code=ErrorCodes.PAYLOAD_TOO_LARGE)
+        size = len(encode_envelope(reply))
+        if size > self._options.max_payload_bytes:  # P-SIZE-1: details {size, limit}
+            error = ValidationError(
+                "the reply exceeds the size limit",
+                code=ErrorCodes.PAYLOAD_TOO_LARGE,
+                details={"size": size, "limit": self._options.max_payload_bytes},
+            )
             reply = create_error_reply(reply.call_id, error.to_error_info())
         await publish(reply_to, reply)
 
@@ -261,11 +266,19 @@ class CallPipeline:
             except SfnError as caught:  # before TimeoutError: SfnTimeoutError is one too
                 error: SfnError = caught
             except asyncio.TimeoutError:
-                error = SfnTimeoutError("the function exceeded its time limit", code=ErrorCodes.TIMEOUT)
+                error = SfnTimeoutError(
+                    "the function exceeded its time limit",
+                    code=ErrorCodes.TIMEOUT,
+                    details={"limitMs": max(0, remaining)},
+                )
                 return {"status": "error", "error": error.to_error_info()}, attempt
             except Exception:
                 _log.exception("function %s failed (callId %s)", function.name, call.call_id)  # P-ERR-3
-                return {"status": "error", "error": to_error_info(RuntimeError())}, attempt
+                # exactly {type, code, message} on the wire; a SystemError without `retryable`, so its
+                # effective retryable is true (P-ERR-4) and it is retried like any other (P-ERR-8)
+                error = SfnSystemError(
+                    str(to_error_info(RuntimeError())["message"]), code=ErrorCodes.INTERNAL
+                )
             delay = policy.delay_ms(attempt)
             budget_left = limit_at - now_ms()
             if not (error.type == "SystemError" and error.retryable) or attempt >= policy.max_attempts:
@@ -284,17 +297,16 @@ class CallPipeline:
         from .._data._lazy import LazyTransaction
         from .._data._processed_calls import find_processed_call, record_processed_call
 
-        if not dedup:  # no processed_calls lookup: the transaction begins with the first operation
-            async with LazyTransaction(self._data_stores) as lazy:
-                return await self._run(call, function, user, lazy, limit_at)
-        async with self._data_stores.connection() as conn, conn.transaction():
-            if dedup:
-                stored = await find_processed_call(conn, self._options.service, call.call_id)
-                if isinstance(stored, dict):
-                    self.metrics.duplicates += 1
-                    return stored  # P-DEDUP-4
-            body = await self._run(call, function, user, conn, limit_at)
-            if dedup and not await record_processed_call(
+        async with LazyTransaction(self._data_stores) as transaction:
+            if not dedup:  # no processed_calls lookup: the transaction begins with the first operation
+                return await self._run(call, function, user, transaction, limit_at)
+            conn = await transaction.begin()
+            stored = await find_processed_call(conn, self._options.service, call.call_id)
+            if isinstance(stored, dict):
+                self.metrics.duplicates += 1
+                return stored  # P-DEDUP-4
+            body = await self._run(call, function, user, transaction, limit_at)
+            if not await record_processed_call(
                 conn, self._options.service, call.call_id, body, self._options.dedup_ttl_seconds
             ):
                 raise SfnSystemError("a concurrent delivery of this call won; retrying", retryable=True)

@@ -54,6 +54,20 @@ def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: in
     return value
 
 
+_LOG_LEVELS = {"DEBUG": 10, "INFO": 20, "WARN": 30, "WARNING": 30, "ERROR": 40, "CRITICAL": 50, "SILENT": 60}
+
+
+def _log_level(env: Mapping[str, str]) -> int:
+    """SFN_LOG_LEVEL: Python's names or @sfn/runtime's (debug, info, warn, error, silent)."""
+    raw = (_setting(env, "SFN_LOG_LEVEL", "INFO") or "INFO").upper()
+    if raw not in _LOG_LEVELS:
+        raise ValidationError(
+            "invalid setting SFN_LOG_LEVEL: expected debug, info, warn, error or silent",
+            details={"setting": "SFN_LOG_LEVEL", "expected": "debug, info, warn, error or silent"},
+        )
+    return _LOG_LEVELS[raw]
+
+
 def _protocol_level(env: Mapping[str, str]) -> int:
     raw = _setting(env, "SFN_MQTT_PROTOCOL", "5")
     if raw in ("5", "5.0"):
@@ -114,11 +128,12 @@ async def run_service(
     Settings (the names of @sfn/runtime's runtime-config): SFN_MQTT_URL, SFN_MQTT_PROTOCOL (5 | 3.1.1),
     SFN_MQTT_USERNAME/_PASSWORD, SFN_SHARED_SUBSCRIPTIONS, SFN_MIRROR_PROPERTIES, SFN_OIDC_ISSUER,
     SFN_OIDC_AUDIENCE, SFN_OIDC_MODE (jwt | introspection | auto) with SFN_OIDC_RESOURCE_CLIENT_ID/_SECRET,
-    SFN_DATABASE_URL, SFN_DATABASE, SFN_CONCURRENCY, SFN_REPLICA_ID, SFN_TOPIC_PREFIX, SFN_HTTP_PORT,
-    SFN_DEDUP, SFN_DEDUP_TTL_SECONDS, SFN_VALIDATE_OUTPUT, SFN_SHUTDOWN_GRACE_MS, SFN_LOG_LEVEL.
+    SFN_DATABASE_URL, SFN_DATABASE, SFN_DATABASE_POOL_SIZE (default 20), SFN_CONCURRENCY,
+    SFN_REPLICA_ID, SFN_TOPIC_PREFIX, SFN_HTTP_PORT, SFN_DEDUP, SFN_DEDUP_TTL_SECONDS,
+    SFN_VALIDATE_OUTPUT, SFN_SHUTDOWN_GRACE_MS, SFN_LOG_LEVEL.
     """
     env = dict(os.environ if env is None else env)
-    logging.basicConfig(level=(_setting(env, "SFN_LOG_LEVEL", "INFO") or "INFO").upper())
+    logging.basicConfig(level=_log_level(env))
     mqtt_url = _setting(env, "SFN_MQTT_URL")
     if mqtt_url is None:
         raise ValidationError("missing setting SFN_MQTT_URL", details={"setting": "SFN_MQTT_URL"})
@@ -135,7 +150,13 @@ async def run_service(
     if database_url is not None:
         from .._data._store import PostgresDataStoreFactory
 
-        data_stores = PostgresDataStoreFactory(database_url, database=_setting(env, "SFN_DATABASE", "app"))
+        pool_size = _integer(env, "SFN_DATABASE_POOL_SIZE", 20, 1, 1000)
+        data_stores = PostgresDataStoreFactory(
+            database_url,
+            database=_setting(env, "SFN_DATABASE", "app"),
+            min_size=min(pool_size, 4),
+            max_size=pool_size,
+        )
         await data_stores.open()
     host = ServiceHost(
         service,

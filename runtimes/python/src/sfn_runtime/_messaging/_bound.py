@@ -66,7 +66,7 @@ class BoundMessaging:
         """``{p}{topic}``: an application topic under the deployment prefix."""
         return prefixed_topic(topic, prefix=self._client.prefix)
 
-    def _headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
+    def _headers(self, headers: Mapping[str, str] | None, *, nested: bool = False) -> dict[str, str]:
         merged = dict(headers or {})
         if self._incoming is not None:
             incoming = self._incoming.headers
@@ -75,6 +75,11 @@ class BoundMessaging:
                 merged.setdefault("traceparent", traceparent)
             if "tracestate" in incoming:
                 merged.setdefault("tracestate", incoming["tracestate"])
+            bounds = [int(incoming["deadline"])] if incoming.get("deadline", "").isdigit() else []
+            if self._incoming.limit_at_ms is not None:
+                bounds.append(self._incoming.limit_at_ms)
+            if nested and bounds:  # P-TIME-6: a nested call ends no later than the call making it
+                merged["deadline"] = str(min(bounds))
         if self._user is not None and self._user.token:
             merged["authorization"] = f"Bearer {self._user.token}"
         return merged
@@ -102,7 +107,7 @@ class BoundMessaging:
     ) -> Envelope:
         body = request.to_dict() if isinstance(request, CallBody) else dict(request)
         return await self._client.send_and_wait(
-            topic, body, self._bounded(timeout), headers=self._headers(headers), call_id=call_id
+            topic, body, self._bounded(timeout), headers=self._headers(headers, nested=True), call_id=call_id
         )
 
     async def call(

@@ -177,10 +177,15 @@ def create_call_envelope(
     timeout_ms: int | None = None,
     now: int | None = None,
 ) -> Envelope:
-    """The envelope of a call (P-CALL-2); ``timeout_ms`` sets the ``deadline`` header."""
+    """The envelope of a call (P-CALL-2); ``timeout_ms`` sets the ``deadline`` header. A ``deadline``
+    given in ``headers`` (a nested call's bound, P-TIME-6) is kept when it is the earlier one."""
     all_headers = {"content-type": ENVELOPE_CONTENT_TYPE, **(headers or {})}
     if timeout_ms is not None:
-        all_headers["deadline"] = str((now if now is not None else now_ms()) + timeout_ms)
+        deadline = (now if now is not None else now_ms()) + timeout_ms
+        given = all_headers.get("deadline")
+        if given is not None and given.isdigit():
+            deadline = min(deadline, int(given))
+        all_headers["deadline"] = str(deadline)
     return Envelope(
         headers=all_headers,
         message_id=UUID(new_message_id()),
