@@ -25,6 +25,9 @@ async function main(argv: string[]): Promise<number> {
   return run.ok ? 0 : 1;
 }
 
+// Ctrl-C / SIGTERM: exit through process.exit so that the launched runtimes and brokers are reaped.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
+
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {

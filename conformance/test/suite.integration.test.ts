@@ -71,20 +71,20 @@ describe("sfn conformance", () => {
     expect(report.results.find((r) => r.id === "runtime.call.echo-success")?.state).toBe("pass");
   });
 
-  it("a Node service that acknowledges before processing fails the graceful drain", async () => {
+  it("a Node service that acknowledges before processing loses calls under kill -9 and does not drain", async () => {
     const { code, report } = await runCli(
       [
         "--lang",
         "node",
         "--no-build",
         "--case",
-        "delivery.shutdown.graceful-drain,delivery.dedup.duplicate-callid,runtime.call.echo-success",
+        "delivery.kill.inflight-no-loss,delivery.shutdown.graceful-drain,delivery.dedup.duplicate-callid,runtime.call.echo-success",
         "--runtime-env",
         "SFN_CONFORMANCE_BREAK=ack-before-processing",
       ],
       join(scratch, "ack-before-processing.json"),
     );
     expect(code).toBe(1);
-    expect(failing(report)).toEqual(["delivery.shutdown.graceful-drain"]);
+    expect(failing(report)).toEqual(["delivery.kill.inflight-no-loss", "delivery.shutdown.graceful-drain"]);
   });
 });

@@ -66,7 +66,12 @@ export async function startPrivateBroker(): Promise<Broker> {
   const url = `mqtt://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn(binary, ["-c", conf], { stdio: "ignore" });
+    const started = spawn(binary, ["-c", conf], { stdio: "ignore" });
+    child = started;
+    // Never outlive the runner, even when it dies without disposing of the broker.
+    const reap = () => started.kill("SIGKILL");
+    process.once("exit", reap);
+    started.once("exit", () => process.removeListener("exit", reap));
     await waitUntilAnswering(url);
   };
   const stop = async () => {

@@ -27,7 +27,11 @@ export interface GoldenFile {
  * The frames the runtime emitted during a case: the runner's own publishes left out, and replies on
  * reply topics that are not the case's (a late reply to an earlier case on the same lane).
  */
-export function emitted(frames: readonly Frame[], isOwn: (f: Frame) => boolean, isStray: (f: Frame) => boolean): Frame[] {
+export function emitted(
+  frames: readonly Frame[],
+  isOwn: (f: Frame) => boolean,
+  isStray: (f: Frame) => boolean,
+): Frame[] {
   return frames.filter((f) => !isOwn(f) && !isStray(f));
 }
 

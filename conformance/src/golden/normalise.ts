@@ -46,7 +46,11 @@ const VOLATILE: Readonly<Record<string, string>> = {
 const DROPPED = new Set(["limitMs"]);
 
 export function relativeText(text: string, prefix: string): string {
-  return text.split(`${prefix}/`).join("{p}").replace(REPLY_SESSION, "reply/{session}").replace(RANDOM_LEVEL, "{id}");
+  return text
+    .split(`${prefix}/`)
+    .join("{p}")
+    .replace(REPLY_SESSION, "reply/{session}")
+    .replace(RANDOM_LEVEL, "{id}");
 }
 const relative = relativeText;
 
@@ -64,7 +68,14 @@ function normaliseValue(value: Json, prefix: string, key?: string): Json {
       if (DROPPED.has(k)) continue;
       const v = normaliseValue(value[k] as Json, prefix, k);
       // details holding only dropped members say nothing the protocol requires: leave them out too.
-      if (k === "details" && v !== null && typeof v === "object" && !Array.isArray(v) && Object.keys(v).length === 0) continue;
+      if (
+        k === "details" &&
+        v !== null &&
+        typeof v === "object" &&
+        !Array.isArray(v) &&
+        Object.keys(v).length === 0
+      )
+        continue;
       out[k] = v;
     }
     return out;

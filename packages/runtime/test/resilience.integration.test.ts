@@ -187,3 +187,25 @@ describe("dead-letter table and sfn dlq", () => {
     expect(pending.map((l) => l.id)).not.toContain(letter.id);
   });
 });
+
+describe("purge of processed-call records", () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness(() => alice, { dedupTtlSeconds: 1, purgeIntervalMs: 250 });
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it("removes expired records on its schedule; the call's effects stay", async () => {
+    const callId = newCallId();
+    expect(resultOf(await h.call("addNote", { text: "purged-record" }, { callId }))).toEqual({
+      id: expect.any(String),
+    });
+    const records = () =>
+      h.db.count("SELECT count(*) AS n FROM sfn.processed_calls WHERE call_id = $1", [callId]);
+    expect(await records()).toBe(1);
+    await expect.poll(records, { timeout: 10_000, interval: 100 }).toBe(0);
+    expect(await count(h, "purged-record")).toBe(1);
+  });
+});

@@ -70,6 +70,8 @@ export function decodeEnvelope(payload: Uint8Array, options: DecodeOptions = {})
 function forThisVersion(value: unknown): unknown {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
   const declared = (value as { protocolVersion?: unknown }).protocolVersion;
+  // The common case, this very version, needs no parsing.
+  if (declared === PROTOCOL_VERSION) return value;
   if (typeof declared !== "string" || !/^[0-9]+\.[0-9]+$/.test(declared)) return value;
   const [major, minor] = declared.split(".").map(Number) as [number, number];
   if (major !== SUPPORTED_MAJOR) {

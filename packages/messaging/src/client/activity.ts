@@ -26,13 +26,20 @@ export class Activity {
     if (this.#closing) throw clientClosedError();
   }
 
+  /** Counts one operation as started; the caller calls end() exactly once when it finished. */
+  begin(): void {
+    this.#inFlight += 1;
+  }
+
+  end(): void {
+    this.#inFlight -= 1;
+    if (this.#inFlight === 0 && this.#onIdle.length > 0) for (const wake of this.#onIdle.splice(0)) wake();
+  }
+
   /** Counts `operation` until it settles; its outcome is passed through untouched. */
   track<T>(operation: Promise<T>): Promise<T> {
-    this.#inFlight += 1;
-    const done = () => {
-      this.#inFlight -= 1;
-      if (this.#inFlight === 0) for (const wake of this.#onIdle.splice(0)) wake();
-    };
+    this.begin();
+    const done = () => this.end();
     operation.then(done, done);
     return operation;
   }

@@ -56,10 +56,25 @@ export interface MqttReceiveBinaryOptions extends ReceiveBinaryOptions {
 export class BoundMessaging implements Messaging {
   readonly #context: ClientContext;
   readonly #authorization: string | undefined;
+  /** Why the authorization header is not a valid header value (null: it is); checked on first use. */
+  #authorizationProblem: unknown;
 
   constructor(context: ClientContext, user: UserContext) {
     this.#context = context;
     this.#authorization = bearerHeader(user);
+  }
+
+  /** Calls carry only validated headers; the bearer header never changes, so it is checked once. */
+  #assertAuthorization(): void {
+    if (this.#authorizationProblem === undefined) {
+      try {
+        assertHeaders(this.#authorization === undefined ? undefined : { authorization: this.#authorization });
+        this.#authorizationProblem = null;
+      } catch (error) {
+        this.#authorizationProblem = error;
+      }
+    }
+    if (this.#authorizationProblem !== null) throw this.#authorizationProblem;
   }
 
   #headers(extra: Headers | undefined): Headers {
@@ -87,6 +102,7 @@ export class BoundMessaging implements Messaging {
     try {
       const qos = options.qos ?? this.#context.options.defaultQos;
       assertQos(qos);
+      this.#assertAuthorization();
       return call(this.#context, topic, request, timeout, {
         headers: this.#headers(options.headers),
         qos,

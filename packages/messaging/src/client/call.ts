@@ -1,4 +1,5 @@
 import {
+  abortError,
   type CallBody,
   createCallEnvelope,
   type Envelope,
@@ -10,9 +11,10 @@ import {
 } from "@sfn/contracts";
 import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
 import type { ClientContext } from "./client-context.js";
-import { assertHeaders, checkPublishTopic, sendEnvelope } from "./envelope-sender.js";
+import { beforeSend, checkPublishTopic, writeEnvelope } from "./envelope-sender.js";
 
 export interface CallOptions {
+  /** Already checked by the caller (assertHeaders): BoundMessaging validates them once per call. */
   headers: Headers;
   callId?: string;
   qos: QoS;
@@ -41,9 +43,46 @@ function validateCall(request: CallBody, timeout: number, callId: string | undef
   }
 }
 
+/** Publishes a registered call; any failure to publish settles the call with that error. */
+function publishCall(
+  context: ClientContext,
+  topic: string,
+  envelope: Envelope & { callId: string },
+  qos: QoS,
+): void {
+  const callId = envelope.callId;
+  try {
+    writeEnvelope(context, topic, envelope, qos, (error) => {
+      if (error !== undefined) context.calls.reject(callId, error);
+    });
+  } catch (error) {
+    context.calls.reject(callId, error);
+  }
+}
+
+/** Runs the before-send step, then publishes: synchronously when no hook returned a promise. */
+function sendCall(
+  context: ClientContext,
+  topic: string,
+  envelope: Envelope & { callId: string },
+  qos: QoS,
+): void {
+  let hooks: Promise<void> | undefined;
+  try {
+    hooks = beforeSend(context, topic, envelope);
+  } catch (error) {
+    context.calls.reject(envelope.callId, error);
+    return;
+  }
+  if (hooks === undefined) publishCall(context, topic, envelope, qos);
+  else hooks.then(() => publishCall(context, topic, envelope, qos));
+}
+
 /**
  * Request/reply: registers the call under its callId, publishes it with the session reply topic and
- * resolves with the success reply (the reply router settles it; see reply-router.ts).
+ * resolves with the success reply (the reply router settles it; see reply-router.ts). The pending entry
+ * counts as client activity (close() drains it) until its reply, timeout, abort or failed publish. With
+ * no before-send hook registered the call is published synchronously, without a promise of its own.
  */
 export function call(
   context: ClientContext,
@@ -55,7 +94,9 @@ export function call(
   context.activity.assertOpen();
   checkPublishTopic(topic);
   validateCall(request, timeout, options.callId);
-  assertHeaders(options.headers);
+  const signal = options.signal;
+  // An already aborted call is not published at all.
+  if (signal?.aborted) return Promise.reject(abortError(signal));
   const envelope = createCallEnvelope({
     function: request.function,
     parameters: request.parameters,
@@ -68,10 +109,8 @@ export function call(
     topic,
     function: request.function,
     timeoutMs: timeout,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    ...(signal === undefined ? {} : { signal }),
   });
-  sendEnvelope(context, topic, envelope, options.qos).catch((error: unknown) =>
-    context.calls.reject(envelope.callId, error),
-  );
-  return context.activity.track(reply);
+  sendCall(context, topic, envelope, options.qos);
+  return reply;
 }

@@ -66,6 +66,7 @@ export class MessagingClient extends EventEmitter<MessagingClientEvents> impleme
     );
     const listeners = new TopicListeners(main, log);
     const prefix = options.topicPrefix ? `${options.topicPrefix.replace(/\/+$/, "")}/` : "";
+    const activity = new Activity();
     this.#context = {
       options,
       log,
@@ -74,9 +75,9 @@ export class MessagingClient extends EventEmitter<MessagingClientEvents> impleme
       main,
       listeners,
       replyTopic: replyTopic(sessionId, { prefix }),
-      calls: new PendingCalls<Envelope>(),
+      calls: new PendingCalls<Envelope>(activity),
       shared: new SharedSubscriptionSupport(options.sharedSubscriptions, main, listeners, log, prefix),
-      activity: new Activity(),
+      activity,
       closeSignal: this.#closeController.signal,
       subscribers: new Set(),
       subscriberIds: new Map(),

@@ -1,11 +1,7 @@
-import { onAbort, TimeoutError, ValidationError } from "@sfn/contracts";
+import { abortError, TimeoutError, ValidationError } from "@sfn/contracts";
 import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
+import { DeadlineTimers, type Timed } from "../internal/deadline-timers.js";
 import { type Deferred, deferred } from "../internal/deferred.js";
-
-interface PendingCall<T> extends Deferred<T> {
-  timer: NodeJS.Timeout;
-  detachAbort: () => void;
-}
 
 export interface CallDescription {
   topic: string;
@@ -14,12 +10,46 @@ export interface CallDescription {
   signal?: AbortSignal;
 }
 
+/** Counts the calls in flight (the client's Activity, so close() drains them). */
+export interface CallTracker {
+  begin(): void;
+  end(): void;
+}
+
+interface PendingCall<T> extends Deferred<T>, Timed {
+  readonly callId: string;
+  readonly call: CallDescription;
+  onAbort: (() => void) | undefined;
+}
+
+function expire<T>(calls: PendingCalls<T>, pending: PendingCall<T>): void {
+  if (!calls.has(pending.callId)) return;
+  const { callId, call } = pending;
+  calls.reject(
+    callId,
+    new TimeoutError(`no reply from '${call.topic}' to ${call.function} within ${call.timeoutMs} ms`, {
+      code: MessagingErrorCodes.replyTimeout,
+      details: { topic: call.topic, function: call.function, callId, timeoutMs: call.timeoutMs },
+    }),
+  );
+}
+
+const untracked: CallTracker = { begin() {}, end() {} };
+
 /**
  * The calls waiting for a reply, keyed by callId. Each entry is removed exactly once: by its reply, its
- * timeout (TimeoutError SFN_REPLY_TIMEOUT), its AbortSignal, a failed publish or close().
+ * timeout (TimeoutError SFN_REPLY_TIMEOUT), its AbortSignal, a failed publish or close(). The hot path
+ * allocates nothing beyond the entry and its promise: timeouts share one timer per timeout length
+ * (DeadlineTimers), and an abort listener exists only for calls that have a signal.
  */
 export class PendingCalls<T> {
   readonly #calls = new Map<string, PendingCall<T>>();
+  readonly #tracker: CallTracker;
+  readonly #timers = new DeadlineTimers<PendingCall<T>>((pending) => expire(this, pending));
+
+  constructor(tracker: CallTracker = untracked) {
+    this.#tracker = tracker;
+  }
 
   get size(): number {
     return this.#calls.size;
@@ -37,18 +67,25 @@ export class PendingCalls<T> {
       });
     }
     const pending = deferred<T>() as PendingCall<T>;
-    pending.timer = setTimeout(() => {
-      this.reject(
-        callId,
-        new TimeoutError(`no reply from '${call.topic}' to ${call.function} within ${call.timeoutMs} ms`, {
-          code: MessagingErrorCodes.replyTimeout,
-          details: { topic: call.topic, function: call.function, callId, timeoutMs: call.timeoutMs },
-        }),
-      );
-    }, call.timeoutMs);
-    pending.detachAbort = () => {};
+    (pending as { callId: string }).callId = callId;
+    (pending as { call: CallDescription }).call = call;
+    pending.due = 0;
+    pending.prevTimed = undefined;
+    pending.nextTimed = undefined;
+    pending.timedList = undefined;
+    pending.onAbort = undefined;
+    const signal = call.signal;
+    if (signal?.aborted) {
+      pending.reject(abortError(signal));
+      return pending.promise;
+    }
     this.#calls.set(callId, pending);
-    pending.detachAbort = onAbort(call.signal, (error) => this.reject(callId, error));
+    this.#tracker.begin();
+    this.#timers.add(pending, call.timeoutMs);
+    if (signal !== undefined) {
+      pending.onAbort = () => this.reject(callId, abortError(signal));
+      signal.addEventListener("abort", pending.onAbort, { once: true });
+    }
     return pending.promise;
   }
 
@@ -72,8 +109,9 @@ export class PendingCalls<T> {
     const pending = this.#calls.get(callId);
     if (pending === undefined) return undefined;
     this.#calls.delete(callId);
-    clearTimeout(pending.timer);
-    pending.detachAbort();
+    this.#timers.remove(pending);
+    if (pending.onAbort !== undefined) pending.call.signal?.removeEventListener("abort", pending.onAbort);
+    this.#tracker.end();
     return pending;
   }
 }

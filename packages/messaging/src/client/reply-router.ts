@@ -46,6 +46,10 @@ export function routeReply(context: ClientContext, topic: string, payload: Buffe
     return;
   }
   const reply = envelope as Envelope & { callId: string };
+  if (!context.hooks.has("after-receive")) {
+    settle(context, reply, topic);
+    return;
+  }
   const hooks = context.hooks.run({ type: "after-receive", topic, envelope });
   if (hooks === undefined) settle(context, reply, topic);
   else hooks.then(() => settle(context, reply, topic));

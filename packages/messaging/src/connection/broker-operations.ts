@@ -7,21 +7,39 @@ function rejected(message: string, cause: unknown, details?: unknown): SystemErr
   return new SystemError(message, { code: MessagingErrorCodes.brokerRejected, cause, details });
 }
 
+/** The error of a publish mqtt.js could not complete (SFN_BROKER_REJECTED). */
+export function publishFailed(topic: string, error: Error): SystemError {
+  return rejected(`publish to '${topic}' failed: ${error.message}`, error);
+}
+
 /**
- * Publishes and resolves when the broker acknowledged (QoS ≥ 1) or the bytes were handed to the socket
- * (QoS 0). While disconnected, mqtt.js keeps the packet and sends it after reconnecting.
+ * Publishes and calls `done` once the broker acknowledged (QoS ≥ 1) or the bytes were handed to the
+ * socket (QoS 0), with the SFN_BROKER_REJECTED error when mqtt.js failed it. While disconnected, mqtt.js
+ * keeps the packet and sends it after reconnecting. The callback form costs no promise (request/reply's
+ * hot path); `publish` is the promise form.
  */
+export function publishWith(
+  connection: MqttConnection,
+  topic: string,
+  payload: Buffer | string,
+  options: IClientPublishOptions,
+  done: (error?: SystemError) => void,
+): void {
+  connection.mqtt.publish(topic, payload, options, (error) => {
+    if (error) done(publishFailed(topic, error));
+    else done();
+  });
+}
+
+/** publishWith() as a promise. */
 export function publish(
   connection: MqttConnection,
   topic: string,
-  payload: Buffer,
+  payload: Buffer | string,
   options: IClientPublishOptions,
 ): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    connection.mqtt.publish(topic, payload, options, (error) => {
-      if (error) reject(rejected(`publish to '${topic}' failed: ${error.message}`, error));
-      else resolve();
-    });
+    publishWith(connection, topic, payload, options, (error) => (error ? reject(error) : resolve()));
   });
 }
 

@@ -35,7 +35,8 @@ export const service = defineService({ name: "Greeter", contract, functions: {
 } });
 `;
 
-describe("the Node base image", () => {
+// Each case starts a Node process that loads the runtime: seconds on a loaded 2-core machine.
+describe("the Node base image", { timeout: 60_000 }, () => {
   let root: string;
   const run = (args: string[], env: Record<string, string> = {}) => {
     const [command, ...entry] = JSON.parse(instruction("ENTRYPOINT")) as string[];

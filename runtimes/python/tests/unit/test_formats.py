@@ -1,5 +1,6 @@
 """Formats are asserted (P-LIFE-5) with the format libraries pyproject.toml lists (jsonschema's
-format-nongpl set without rfc3987-syntax): a missing library would make jsonschema skip its format."""
+format-nongpl set without rfc3987-syntax): a missing library would make jsonschema skip its format.
+Both validators take part: a bad value must not pass jsonschema-rs's fast path."""
 
 from __future__ import annotations
 

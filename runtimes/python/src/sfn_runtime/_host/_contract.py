@@ -5,9 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import jsonschema
-
-from .._validation import schema_validator, validate_wire, violations
+from .._validation import SchemaValidator, schema_validator, validate_wire, violations
 from ..errors import ValidationError
 from ..generated.wire_types import FunctionSpec, ServiceContract
 
@@ -18,8 +16,8 @@ DEFAULT_TIMEOUT_MS = 30_000
 class CompiledFunction:
     name: str
     spec: FunctionSpec
-    input: jsonschema.Draft202012Validator
-    output: jsonschema.Draft202012Validator
+    input: SchemaValidator
+    output: SchemaValidator
 
     @property
     def authenticated(self) -> bool:
@@ -41,7 +39,7 @@ class CompiledFunction:
         return [{**v, "path": f"/body/result{v['path']}"} for v in violations(self.output, result)]
 
 
-def _definition_validator(definitions: dict[str, Any], name: str) -> jsonschema.Draft202012Validator:
+def _definition_validator(definitions: dict[str, Any], name: str) -> SchemaValidator:
     if name not in definitions:
         raise ValidationError(f"the contract has no definition '{name}'")
     # `#/definitions/<name>` refs resolve within the contract (P-LIFE-5).

@@ -23,6 +23,7 @@ from paho.mqtt.subscribeoptions import SubscribeOptions
 
 from .._wire._properties import MqttPublishProperties
 from ..errors import ErrorCodes, SfnSystemError, ValidationError
+from . import _paho_tables  # noqa: F401 - table lookups for paho's Properties, see the module
 from ._acks import AckSequencer
 
 _log = logging.getLogger("sfn_runtime.messaging")
@@ -142,6 +143,16 @@ class Connection:
 
     def _on_connect(self, _c: mqtt.Client, _u: Any, flags: Any, reason: Any, properties: Any) -> None:
         shared = getattr(properties, "SharedSubscriptionAvailable", 1) if properties is not None else 1
+        if self._mqtt5 and not reason.is_failure:
+            # Send as many QoS 1 PUBLISHes unacknowledged as the broker's Receive Maximum allows
+            # (MQTT 5.0 §3.2.2.3.3, 65,535 when absent). paho keeps its default of 20 otherwise, and
+            # a host's replies then queue behind the PUBACKs of the previous 20: at 64 calls in flight
+            # that wait dominated the latency. The public setter refuses an open connection, so the
+            # attribute is set directly, between CONNACK and the first publish.
+            receive_maximum = (
+                getattr(properties, "ReceiveMaximum", 65535) if properties is not None else 65535
+            )
+            self._client._max_inflight_messages = max(1, int(receive_maximum))
         self._call(
             self._connected_on_loop, not reason.is_failure, str(reason), bool(flags.session_present), shared
         )
