@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import secrets
 import sys
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -45,6 +47,8 @@ class Row:
     calls: int
     seconds: float
     latencies: list[float]
+    #: CPU time of the host process per call (user + system), independent of what else runs.
+    cpu_ms: float = 0.0
 
     def pct(self, p: float) -> float:
         ordered = sorted(self.latencies)
@@ -56,9 +60,15 @@ class Row:
 
     def line(self) -> str:
         return (
-            f"{self.host:<7} {self.what:<46} {self.rate:>8,.0f} calls/s  "
-            f"p50 {self.pct(0.5):6.1f} ms  p99 {self.pct(0.99):6.1f} ms"
+            f"{self.host:<7} {self.what:<62} {self.rate:>7,.0f} calls/s  "
+            f"p50 {self.pct(0.5):7.1f} ms  p99 {self.pct(0.99):7.1f} ms  host CPU {self.cpu_ms:.3f} ms/call"
         )
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """utime + stime of a process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class Driver:
@@ -158,23 +168,33 @@ async def bench_host(language: str, database: Database, args: argparse.Namespace
         async with MessagingClient(MQTT_URL, prefix=prefix) as client:
             driver = Driver(client, prefix, token)
             await driver.start()
+            assert service.process is not None
+            pid = service.process.pid
             for function, what in (
                 ("publicEcho", "echo, token validated+cached, no dedup"),
                 ("echo", "echo, dedup on (PostgreSQL per call)"),
             ):
                 call = driver.call(function)
                 await closed_loop(call, args.warmup, args.in_flight)
-                seconds, latencies = await closed_loop(call, args.calls, args.in_flight)
-                rows.append(
-                    Row(language, f"{what}, {args.in_flight} in flight", args.calls, seconds, latencies)
-                )
-                seconds, latencies = await closed_loop(call, args.sequential, 1)
-                rows.append(Row(language, f"{what}, sequential", args.sequential, seconds, latencies))
-                seconds, latencies = await open_loop(call, args.rate, args.open_seconds)
-                total = int(args.rate * args.open_seconds)
-                rows.append(Row(language, f"{what}, open loop {args.rate}/s", total, seconds, latencies))
-                for row in rows[-3:]:
-                    print(row.line(), flush=True)
+                runs: list[tuple[str, Callable[[], Awaitable[tuple[float, list[float]]]], int]] = [
+                    (
+                        f"{args.in_flight} in flight",
+                        partial(closed_loop, call, args.calls, args.in_flight),
+                        args.calls,
+                    ),
+                    ("sequential", partial(closed_loop, call, args.sequential, 1), args.sequential),
+                    (
+                        f"open loop {args.rate}/s",
+                        partial(open_loop, call, args.rate, args.open_seconds),
+                        int(args.rate * args.open_seconds),
+                    ),
+                ]
+                for label, run, calls in runs:
+                    cpu = process_cpu_seconds(pid)
+                    seconds, latencies = await run()
+                    cpu_ms = (process_cpu_seconds(pid) - cpu) * 1000 / calls
+                    rows.append(Row(language, f"{what}, {label}", calls, seconds, latencies, cpu_ms))
+                    print(rows[-1].line(), flush=True)
     finally:
         await service.stop()
     return rows
@@ -195,11 +215,16 @@ async def main(args: argparse.Namespace) -> None:
     finally:
         await database.drop()
     if "python" in hosts and "node" in hosts:
-        print("\nratio python / node (calls/s; p99):")
+        print("\nratio python / node (calls/s; p99; host CPU per call):")
         python = {r.what: r for r in rows if r.host == "python"}
         for node in (r for r in rows if r.host == "node"):
             py = python[node.what]
-            print(f"  {node.what:<60} {py.rate / node.rate:5.2f}   p99 {py.pct(0.99) / node.pct(0.99):5.2f}")
+            cpu = py.cpu_ms / node.cpu_ms if node.cpu_ms > 0 else float("nan")
+            print(
+                f"  {node.what:<62} {py.rate / node.rate:5.2f}   p99 {py.pct(0.99) / node.pct(0.99):5.2f}"
+                f"   CPU {cpu:5.2f}"
+            )
+    print(f"load average: {' '.join(f'{x:.1f}' for x in os.getloadavg())} (2-core machine, shared)")
 
 
 if __name__ == "__main__":

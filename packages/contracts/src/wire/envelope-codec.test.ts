@@ -112,6 +112,13 @@ describe("envelope codec", () => {
     }
   });
 
+  it("keeps an inherited deadline header when it is earlier than the call's own (P-TIME-6)", () => {
+    const base = { function: "f", parameters: {}, replyTo: "reply/abc", timeoutMs: 5000, now: 1_000 };
+    expect(createCallEnvelope({ ...base, headers: { deadline: "4000" } }).headers.deadline).toBe("4000");
+    expect(createCallEnvelope({ ...base, headers: { deadline: "9000" } }).headers.deadline).toBe("6000");
+    expect(createCallEnvelope({ ...base, headers: { deadline: "soon" } }).headers.deadline).toBe("6000");
+  });
+
   it("builds calls and replies that decode again", () => {
     const call = createCallEnvelope({
       function: "createUser",

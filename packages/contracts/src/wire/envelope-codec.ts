@@ -127,7 +127,10 @@ export interface CallEnvelopeInit {
   /** Reuse to retry one logical call; a fresh nonce otherwise. */
   callId?: string;
   headers?: Headers;
-  /** Milliseconds the caller will wait; sets the `deadline` header. */
+  /**
+   * Milliseconds the caller will wait; sets the `deadline` header to now + timeoutMs, or keeps a
+   * `deadline` given in `headers` when that one is earlier (a nested call inherits its caller's).
+   */
   timeoutMs?: number;
   now?: number;
 }
@@ -135,7 +138,12 @@ export interface CallEnvelopeInit {
 /** Builds the envelope of a call. */
 export function createCallEnvelope(init: CallEnvelopeInit): CallEnvelope {
   const headers: Headers = { "content-type": ENVELOPE_CONTENT_TYPE, ...init.headers };
-  if (init.timeoutMs !== undefined) headers.deadline = String((init.now ?? Date.now()) + init.timeoutMs);
+  if (init.timeoutMs !== undefined) {
+    // A deadline inherited from an enclosing call (P-TIME-6) wins when it is earlier than our own.
+    const own = (init.now ?? Date.now()) + init.timeoutMs;
+    const inherited = Number(init.headers?.deadline);
+    headers.deadline = String(Number.isFinite(inherited) && inherited < own ? inherited : own);
+  }
   return {
     protocolVersion: PROTOCOL_VERSION,
     messageId: newMessageId(),

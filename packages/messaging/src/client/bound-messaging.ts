@@ -106,8 +106,8 @@ export class BoundMessaging implements Messaging {
       return call(this.#context, topic, request, timeout, {
         headers: this.#headers(options.headers),
         qos,
-        ...(options.callId === undefined ? {} : { callId: options.callId }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        callId: options.callId,
+        signal: options.signal,
       });
     } catch (error) {
       return Promise.reject(error);

@@ -103,13 +103,13 @@ export function call(
     replyTo: context.replyTopic,
     headers: options.headers,
     timeoutMs: timeout,
-    ...(options.callId === undefined ? {} : { callId: options.callId }),
+    callId: options.callId,
   });
   const reply = context.calls.register(envelope.callId, {
     topic,
     function: request.function,
     timeoutMs: timeout,
-    ...(signal === undefined ? {} : { signal }),
+    signal,
   });
   sendCall(context, topic, envelope, options.qos);
   return reply;

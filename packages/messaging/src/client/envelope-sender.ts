@@ -86,7 +86,11 @@ function publishOptions(context: ClientContext, envelope: Envelope, qos: QoS): I
  * Adds the trace context and runs the before-send hooks (which may still add headers). Returns a promise
  * only when a hook is asynchronous; with no hooks registered it builds no hook event at all.
  */
-export function beforeSend(context: ClientContext, topic: string, envelope: Envelope): Promise<void> | undefined {
+export function beforeSend(
+  context: ClientContext,
+  topic: string,
+  envelope: Envelope,
+): Promise<void> | undefined {
   context.trace.inject(envelope.headers);
   if (!context.hooks.has("before-send")) return undefined;
   return context.hooks.run({ type: "before-send", topic, envelope });
@@ -131,7 +135,9 @@ export async function sendEnvelope(
   const hooks = beforeSend(context, topic, envelope);
   if (hooks !== undefined) await hooks;
   const published = new Promise<void>((resolve, reject) =>
-    writeEnvelope(context, topic, envelope, qos, (error) => (error === undefined ? resolve() : reject(error))),
+    writeEnvelope(context, topic, envelope, qos, (error) =>
+      error === undefined ? resolve() : reject(error),
+    ),
   );
   return raceAbort(published, signal);
 }

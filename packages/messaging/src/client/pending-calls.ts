@@ -1,7 +1,7 @@
 import { abortError, TimeoutError, ValidationError } from "@sfn/contracts";
 import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
 import { DeadlineTimers, type Timed } from "../internal/deadline-timers.js";
-import { type Deferred, deferred } from "../internal/deferred.js";
+import type { Deferred } from "../internal/deferred.js";
 
 export interface CallDescription {
   topic: string;
@@ -66,14 +66,25 @@ export class PendingCalls<T> {
         code: MessagingErrorCodes.invalidArgument,
       });
     }
-    const pending = deferred<T>() as PendingCall<T>;
-    (pending as { callId: string }).callId = callId;
-    (pending as { call: CallDescription }).call = call;
-    pending.due = 0;
-    pending.prevTimed = undefined;
-    pending.nextTimed = undefined;
-    pending.timedList = undefined;
-    pending.onAbort = undefined;
+    let resolve!: (value: T) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<T>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // One object with every field from the start: a single shape for all entries.
+    const pending: PendingCall<T> = {
+      promise,
+      resolve,
+      reject,
+      callId,
+      call,
+      due: 0,
+      prevTimed: undefined,
+      nextTimed: undefined,
+      timedList: undefined,
+      onAbort: undefined,
+    };
     const signal = call.signal;
     if (signal?.aborted) {
       pending.reject(abortError(signal));

@@ -9,8 +9,13 @@ export function boundedMessaging(messaging: Messaging | undefined, limitAt: numb
   return new Proxy(messaging, {
     get(target, property, receiver) {
       if (property === "sendAndWait") {
+        // The absolute limit travels as the deadline header, so the nested deadline is never later than
+        // ours even when time passes between here and the envelope being built.
         const sendAndWait: Messaging["sendAndWait"] = (topic, request, timeout, options) =>
-          target.sendAndWait(topic, request, Math.max(1, Math.min(timeout, limitAt - Date.now())), options);
+          target.sendAndWait(topic, request, Math.max(1, Math.min(timeout, limitAt - Date.now())), {
+            ...options,
+            headers: { ...options?.headers, deadline: String(limitAt) },
+          });
         return sendAndWait;
       }
       const value = Reflect.get(target, property, receiver);

@@ -114,7 +114,8 @@ async function pipeline(host: HostContext, message: InboundMessage): Promise<str
   // Step 8: authenticate (unknown functions require a token, so they cannot be enumerated anonymously).
   let user: UserContext | undefined;
   try {
-    user = await authenticate(host, call, spec?.authenticated === false);
+    const header = call.headers.authorization;
+    user = (header !== undefined && host.tokens.get(header)) || (await authenticate(host, call, spec?.authenticated === false));
   } catch (error) {
     return replyError(host, route, toInfo(error), label);
   }
@@ -171,7 +172,9 @@ async function authenticate(
       details: { reason: "issuer_unavailable" },
     });
   }
-  return host.authenticator.validateToken(token);
+  const user = await host.authenticator.validateToken(token);
+  if (header !== undefined) host.tokens.set(header, user);
+  return user;
 }
 
 function toInfo(error: unknown): ErrorInfo {

@@ -1,10 +1,13 @@
 import {
+  type Authorizer,
   type CallEnvelope,
   type DataStore,
   DEFAULT_MAX_PAYLOAD_BYTES,
   ErrorCodes,
   type ErrorInfo,
   type FunctionSpec,
+  type Headers,
+  type Messaging,
   type ReplyBody,
   SfnError,
   SystemError,
@@ -14,16 +17,20 @@ import {
 import { processedCalls, type SqlExecutor } from "@sfn/datastore";
 import type { CallContext, FunctionHandler } from "../authoring/call-context.js";
 import { PoisonDisposition } from "../authoring/poison.js";
+import type { RuntimeLogger } from "../observability/logger.js";
 import { traceFields } from "../observability/trace-fields.js";
+import { AttemptSignals } from "./attempt-signals.js";
 import { boundedMessaging } from "./bounded-messaging.js";
 import { guardedExecutor } from "./guarded-executor.js";
 import type { HostContext } from "./host-context.js";
-import { lazyTransaction } from "./lazy-transaction.js";
+import { type LazyTransaction, lazyTransaction } from "./lazy-transaction.js";
+import { processedCallClaim, processedCallRecord } from "./processed-call-claim.js";
 import { backoffDelay, sleep } from "./retry.js";
 import { withTimeLimit } from "./time-limit.js";
 
 export type ExecutionOutcome =
-  | { kind: "success"; body: ReplyBody; attempts: number }
+  /** `json`: the body's JSON text, serialised once (absent for a stored reply). */
+  | { kind: "success"; body: ReplyBody; json?: string; attempts: number }
   | { kind: "duplicate"; body: ReplyBody; attempts: number }
   | { kind: "error"; error: ErrorInfo; attempts: number; deadLetter: boolean }
   /** The function answered `dropMessage`: acknowledge, reply nothing. */
@@ -36,16 +43,6 @@ export const ANONYMOUS_USER: UserContext = Object.freeze({ userId: "anonymous", 
  * A concurrent duplicate committed first: roll back our effects and answer with its reply. An
  * SfnError, because the datastore driver rewraps any other error thrown inside a transaction.
  */
-/**
- * The reason an attempt's signal aborts once the attempt is over (cancels statements still running on
- * its transaction). One shared instance: `abort()` without a reason would build a DOMException, with
- * its stack trace, for every call.
- */
-const ATTEMPT_ENDED = new SystemError("the call's transaction has ended", {
-  code: ErrorCodes.internal,
-  retryable: false,
-});
-
 class DuplicateCommitted extends SystemError {
   constructor() {
     super("a duplicate of this call committed first", { code: "SFN_INTERNAL", retryable: false });
@@ -129,70 +126,78 @@ function normalise(host: HostContext, call: Call, thrown: unknown): SfnError {
   return new SystemError("internal error", { code: ErrorCodes.internal });
 }
 
+/** A reply body with its JSON text, serialised once for the size check, the stored reply and the wire. */
+export interface EncodedReply {
+  body: ReplyBody;
+  json: string;
+}
+
 async function attempt(
   host: HostContext,
   call: Call,
-): Promise<{ kind: "success" | "duplicate"; body: ReplyBody }> {
+): Promise<{ kind: "success" | "duplicate"; body: ReplyBody; json?: string }> {
   const factory = host.dataStores;
+  const signals = new AttemptSignals();
   if (!factory) {
-    return { kind: "success", body: await run(host, call, undefined) };
+    try {
+      return { kind: "success", ...(await run(host, call, signals, undefined)) };
+    } finally {
+      signals.end();
+    }
   }
   const dedup = host.dedup && call.spec.idempotent !== true;
   const user = call.user ?? ANONYMOUS_USER;
-  const attemptSignal = new AbortController();
   if (!dedup) {
-    // No record to write: the transaction begins only if the function uses its DataStore.
-    const lazy = lazyTransaction((fn) => host.database.run(() => factory.driver.transaction(fn)));
-    const guard = guardedExecutor(lazy.executor, attemptSignal.signal);
+    // No record to write: the transaction begins only if the function uses its DataStore, and the
+    // DataStore itself is built only if the function reads `ctx.dataStore`.
+    let lazy: LazyTransaction | undefined;
+    let guard: ReturnType<typeof guardedExecutor> | undefined;
+    const dataStore = () => {
+      lazy = lazyTransaction((fn) => host.database.run(() => factory.driver.transaction(fn)));
+      guard = guardedExecutor(lazy.executor, signals.statements);
+      return factory.createDataStore(user, { transaction: guard.executor, callId: call.envelope.callId });
+    };
     try {
-      const store = factory.createDataStore(user, {
-        transaction: guard.executor,
-        callId: call.envelope.callId,
-      });
-      const body = await run(host, call, store, attemptSignal);
-      guard.close();
-      await lazy.commit();
-      return { kind: "success", body };
+      const reply = await run(host, call, signals, dataStore);
+      guard?.close();
+      await lazy?.commit();
+      return { kind: "success", ...reply };
     } finally {
-      guard.close();
-      if (lazy.begun) {
-        attemptSignal.abort(ATTEMPT_ENDED);
-        await lazy.rollback();
-      }
+      guard?.close();
+      signals.end();
+      if (lazy?.begun) await lazy.rollback();
     }
   }
   return host.database
     .run(() =>
       factory.driver.transaction(async (tx) => {
-        // Serialises concurrent duplicates (P-DEDUP-3): the second waits, then finds the stored reply.
-        await tx.query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))", [
-          `${host.service.name}/${call.envelope.callId}`,
-        ]);
-        const stored = await processedCalls.find(tx, host.service.name, call.envelope.callId);
+        // One statement takes the call's advisory lock, which serialises concurrent duplicates
+        // (P-DEDUP-3), and then looks for the stored reply with a snapshot taken after the wait.
+        const stored = await processedCallClaim(tx, host.service.name, call.envelope.callId);
         if (stored) return { kind: "duplicate" as const, body: stored as ReplyBody };
-        const guard = guardedExecutor(tx, attemptSignal.signal);
+        let guard: ReturnType<typeof guardedExecutor> | undefined;
+        const dataStore = () => {
+          guard = guardedExecutor(tx, signals.statements);
+          return factory.createDataStore(user, { transaction: guard.executor, callId: call.envelope.callId });
+        };
         try {
-          const store = factory.createDataStore(user, {
-            transaction: guard.executor,
-            callId: call.envelope.callId,
-          });
-          const body = await run(host, call, store, attemptSignal);
-          await record(host, tx, call, body);
-          return { kind: "success" as const, body };
+          const reply = await run(host, call, signals, dataStore);
+          await record(host, tx, call, reply.json);
+          return { kind: "success" as const, ...reply };
         } finally {
-          guard.close();
+          guard?.close();
         }
       }),
     )
-    .finally(() => attemptSignal.abort(ATTEMPT_ENDED));
+    .finally(() => signals.end());
 }
 
-async function record(host: HostContext, tx: SqlExecutor, call: Call, body: ReplyBody): Promise<void> {
-  const recorded = await processedCalls.record(
+async function record(host: HostContext, tx: SqlExecutor, call: Call, replyJson: string): Promise<void> {
+  const recorded = await processedCallRecord(
     tx,
     host.service.name,
     call.envelope.callId,
-    body,
+    replyJson,
     host.dedupTtlSeconds,
   );
   if (!recorded) throw new DuplicateCommitted();
@@ -210,18 +215,20 @@ async function findStored(host: HostContext, call: Call): Promise<ReplyBody | un
 async function run(
   host: HostContext,
   call: Call,
-  dataStore: DataStore | undefined,
-  attempt?: AbortController,
-): Promise<ReplyBody> {
-  const result = await withTimeLimit(call.limitAt - host.now(), async (signal) => {
-    signal.addEventListener("abort", () => attempt?.abort(signal.reason));
-    try {
-      return await invoke(host, call, dataStore, signal);
-    } catch (thrown) {
-      // Typed here: the datastore driver would otherwise wrap the exception, message included.
-      throw normalise(host, call, thrown);
-    }
-  });
+  signals: AttemptSignals,
+  dataStore: (() => DataStore) | undefined,
+): Promise<EncodedReply> {
+  let result: unknown;
+  try {
+    result = await withTimeLimit(
+      call.limitAt - host.now(),
+      () => invoke(host, call, dataStore, signals),
+      (error) => signals.timeOut(error),
+    );
+  } catch (thrown) {
+    // Typed here: the datastore driver would otherwise wrap the exception, message included.
+    throw normalise(host, call, thrown);
+  }
   const value = result === undefined ? null : result;
   if (host.validateOutput) {
     const check = host.validators.get(call.fn)?.output(value);
@@ -233,9 +240,10 @@ async function run(
       });
     }
   }
-  const body: ReplyBody = { status: "success", result: value };
+  // Serialised once: for the size check here, the stored reply (dedup) and the reply envelope.
+  const json = `{"status":"success","result":${JSON.stringify(value) ?? "null"}}`;
   // Reply envelope overhead (ids, headers) is well under 1 KiB.
-  const size = Buffer.byteLength(JSON.stringify(body)) + 1024;
+  const size = Buffer.byteLength(json) + 1024;
   const limit = host.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES;
   if (size > limit) {
     throw new ValidationError("the result is too large for a reply", {
@@ -243,29 +251,56 @@ async function run(
       details: { size, limit },
     });
   }
-  return body;
+  return { body: { status: "success", result: value }, json };
 }
 
+/**
+ * The function's CallContext. The interfaces bound to the caller (DataStore, Messaging, Authorizer, the
+ * call's logger, headers, signal) are built on first use: an echo function that reads none of them
+ * costs none of them. They are own enumerable getters, so `{ ...ctx }` still copies every member.
+ */
 function invoke(
   host: HostContext,
   call: Call,
-  dataStore: DataStore | undefined,
-  signal: AbortSignal,
+  dataStore: (() => DataStore) | undefined,
+  signals: AttemptSignals,
 ): unknown {
+  let store: DataStore | undefined;
+  let messaging: Messaging | undefined | null = null;
+  let authorizer: Authorizer | undefined | null = null;
+  let logger: RuntimeLogger | undefined;
+  let headers: Readonly<Headers> | undefined;
   const ctx: CallContext = {
     user: call.user,
-    dataStore,
-    messaging: boundedMessaging(host.messagingFor?.(call.user), call.limitAt),
-    authorizer: host.authorizerFor?.(call.user),
+    get dataStore() {
+      if (store === undefined && dataStore) store = dataStore();
+      return store;
+    },
+    get messaging() {
+      if (messaging === null) messaging = boundedMessaging(host.messagingFor?.(call.user), call.limitAt);
+      return messaging;
+    },
+    get authorizer() {
+      if (authorizer === null) authorizer = host.authorizerFor?.(call.user);
+      return authorizer;
+    },
     config: host.config,
-    logger: host.logger.child({
-      callId: call.envelope.callId,
-      function: call.fn,
-      ...traceFields(call.envelope.headers),
-    }),
-    signal,
+    get logger() {
+      logger ??= host.logger.child({
+        callId: call.envelope.callId,
+        function: call.fn,
+        ...traceFields(call.envelope.headers),
+      });
+      return logger;
+    },
+    get signal() {
+      return signals.call;
+    },
     callId: call.envelope.callId,
-    headers: Object.freeze({ ...call.envelope.headers }),
+    get headers() {
+      headers ??= Object.freeze({ ...call.envelope.headers });
+      return headers;
+    },
     function: call.fn,
     deadline: call.limitAt,
   };

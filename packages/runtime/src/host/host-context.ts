@@ -6,12 +6,15 @@ import type { RuntimeMetrics } from "../observability/metrics.js";
 import type { FunctionValidators } from "../validation/contract-validators.js";
 import type { DatabaseGuard } from "./database-guard.js";
 import type { RetryPolicy } from "./retry.js";
+import type { TokenCache } from "./token-cache.js";
 
 /** Everything the call pipeline needs, fixed at start-up. */
 export interface HostContext {
   service: ServiceDefinition;
   validators: Map<string, FunctionValidators>;
   authenticator: Authenticator | undefined;
+  /** Validated bearer tokens, in front of the authenticator. */
+  tokens: TokenCache;
   dataStores: PostgresDataStoreFactory | undefined;
   /** The database's circuit breaker. */
   database: DatabaseGuard;

@@ -11,6 +11,7 @@ import { type CircuitBreakerPolicy, DEFAULT_CIRCUIT_BREAKER, databaseGuard } fro
 import type { HostContext } from "./host-context.js";
 import { mqttTransport } from "./mqtt-transport.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { TokenCache } from "./token-cache.js";
 import type { HostTransport } from "./transport.js";
 
 export interface ServiceHostOptions {
@@ -42,6 +43,12 @@ export interface ServiceHostOptions {
   sessionExpirySeconds?: number;
   /** Validates tokens; required when any function is authenticated. */
   authenticator?: Authenticator;
+  /**
+   * How long the host reuses a validated JWT's UserContext (never past the token's expiry) before asking
+   * the authenticator again; default 10,000 ms, 0 disables. Not used with an introspection-mode
+   * authenticator or for opaque tokens.
+   */
+  tokenCacheTtlMs?: number;
   /** Database of the functions; enables the injected DataStore and exactly-once effects. */
   dataStores?: PostgresDataStoreFactory;
   authorizerFor?: (user: UserContext | undefined) => Authorizer;
@@ -137,6 +144,11 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
     service,
     validators: compileContract(service.contract),
     authenticator: options.authenticator,
+    tokens: new TokenCache(options.authenticator, {
+      ttlMs: options.tokenCacheTtlMs ?? 10_000,
+      maxEntries: 1_000,
+      now: options.now ?? Date.now,
+    }),
     dataStores: options.dataStores,
     database: databaseGuard({ ...DEFAULT_CIRCUIT_BREAKER, ...options.circuitBreaker }, logger),
     deadLetterTable: false,
