@@ -49,6 +49,34 @@ describe.each(backendNames)("indexes on %s", (backendName) => {
     });
     expect(plan).toContain("documents_data");
   });
+
+  it("keeps the GIN plan for the filter query that sfn.call EXECUTEs under its force_generic_plan (0013)", async () => {
+    const [fn] = await backend.driver.query<{ config: string[] | null }>(
+      "SELECT proconfig AS config FROM pg_proc WHERE oid = 'sfn.call(jsonb, text, jsonb)'::regprocedure",
+    );
+    expect(fn?.config).toContain("plan_cache_mode=force_generic_plan");
+    const plan = await backend.driver.transaction(async (tx) => {
+      // A PL/pgSQL EXECUTE … USING with ORDER BY and LIMIT, as sfn._query runs it, under the setting sfn.call
+      // runs with. A generic plan of this statement walks an id index instead (the values are unknown).
+      await tx.query(
+        "CREATE FUNCTION pg_temp.explain_filter(p_where text, p_params jsonb) RETURNS SETOF text LANGUAGE plpgsql AS $$ BEGIN RETURN QUERY EXECUTE format('EXPLAIN SELECT d.id FROM sfn.documents d WHERE d.database = $2 AND d.collection = $3 AND %s ORDER BY d.id LIMIT 10', p_where) USING p_params, 'app'::text, 'big'::text; END $$",
+      );
+      await tx.query(
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('sfn.user_id', 'alice', true), set_config('sfn.database', 'app', true), set_config('sfn.roles', '[\"user\"]', true)",
+      );
+      const [compiled] = await tx.query<{ where_sql: string; params: unknown }>(
+        "SELECT where_sql, params FROM sfn._compile_query($1::jsonb)",
+        [JSON.stringify({ filter: { k: "v1234" } })],
+      );
+      await tx.query("SELECT set_config('role', 'sfn_app', true)");
+      const rows = await tx.query<{ line: string }>("SELECT pg_temp.explain_filter($1, $2::jsonb) AS line", [
+        compiled!.where_sql,
+        JSON.stringify(compiled!.params),
+      ]);
+      return rows.map((r) => r.line).join("\n");
+    });
+    expect(plan).toContain("documents_data");
+  });
 });
 
 describe("migrations (PostgreSQL)", () => {

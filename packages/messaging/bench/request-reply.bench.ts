@@ -1,6 +1,7 @@
 // Request/reply throughput and latency: plain mqtt.js (the transport's limit) vs sendAndWait, against one
 // minimal responder process, on the fixture's Mosquitto; then subscribe() handler throughput. Numbers
-// and ratios to the baseline measured in the same run — no assertions.
+// and ratios to the baseline measured in the same run — no assertions. CPU µs/call is the requester
+// process's own CPU time per call: unlike calls/s it barely moves with the load of a shared machine.
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
@@ -11,7 +12,7 @@ import { measure, medianResult, type RunResult } from "./stats.js";
 import { subscribeThroughput } from "./subscribe-throughput.js";
 
 const url = process.env.SFN_MQTT_URL ?? (await ensureFixture({ log: false })).SFN_MQTT_URL;
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WINDOWED = Number(process.env.BENCH_CALLS ?? 10_000);
 const SEQUENTIAL = Number(process.env.BENCH_SEQUENTIAL_CALLS ?? 2_000);
 const token = "x".repeat(800); // the size of a typical RS256 JWT access token
@@ -59,8 +60,10 @@ const rows: Record<string, string | number>[] = [];
 for (const scenario of scenarios) {
   const runs = new Map<Variant, RunResult[]>();
   for (let round = 0; round < ROUNDS; round++) {
-    // Alternate the variants inside each round so drift of the shared machine hits all of them alike.
-    for (const name of Object.keys(variants) as Variant[]) {
+    // Alternate the variants inside each round, and reverse their order every other round, so drift of
+    // the shared machine hits all of them alike.
+    const names = Object.keys(variants) as Variant[];
+    for (const name of round % 2 === 0 ? names : names.reverse()) {
       const result = await measure(scenario.total, scenario.window, variants[name](scenario.qos));
       runs.set(name, [...(runs.get(name) ?? []), result]);
     }
@@ -76,6 +79,8 @@ for (const scenario of scenarios) {
       "p99 ms": Number(r.p99.toFixed(3)),
       "throughput vs raw": `${((r.callsPerSecond / baseline.callsPerSecond) * 100).toFixed(1)} %`,
       "p99 − raw p99 ms": Number((r.p99 - baseline.p99).toFixed(3)),
+      "CPU µs/call": Number(r.cpuMicrosPerCall.toFixed(1)),
+      "CPU − raw µs": Number((r.cpuMicrosPerCall - baseline.cpuMicrosPerCall).toFixed(1)),
     });
   }
 }

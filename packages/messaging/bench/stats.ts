@@ -3,6 +3,9 @@ export interface RunResult {
   callsPerSecond: number;
   p50: number;
   p99: number;
+  /** CPU time (user + system) of this process per call, µs: the requester's own cost, which unlike
+   * calls/s hardly depends on what else loads the machine. */
+  cpuMicrosPerCall: number;
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -18,6 +21,7 @@ export async function measure(
 ): Promise<RunResult> {
   const latencies = new Array<number>(total);
   let started = 0;
+  const cpu = process.cpuUsage();
   const begin = performance.now();
   const worker = async () => {
     while (started < total) {
@@ -29,11 +33,13 @@ export async function measure(
   };
   await Promise.all(Array.from({ length: window }, worker));
   const elapsed = performance.now() - begin;
+  const used = process.cpuUsage(cpu);
   latencies.sort((a, b) => a - b);
   return {
     callsPerSecond: (total / elapsed) * 1000,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
+    cpuMicrosPerCall: (used.user + used.system) / total,
   };
 }
 
@@ -48,5 +54,6 @@ export function medianResult(results: RunResult[]): RunResult {
     callsPerSecond: median(results.map((r) => r.callsPerSecond)),
     p50: median(results.map((r) => r.p50)),
     p99: median(results.map((r) => r.p99)),
+    cpuMicrosPerCall: median(results.map((r) => r.cpuMicrosPerCall)),
   };
 }

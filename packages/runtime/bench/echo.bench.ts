@@ -8,9 +8,9 @@ import { createCallEnvelope, newCallId } from "@sfn/contracts";
 import { createDataStoreFactory } from "@sfn/datastore";
 import { ensureFixture, mintToken } from "@sfn/testkit";
 import type { MqttClient } from "mqtt";
-import { createServiceHost, type ServiceHost, silentLogger } from "../src/index.js";
+import type { ServiceHost } from "../src/index.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { notesService } from "../test/support/notes-service.js";
+import { benchService, runtime } from "./support/built-runtime.js";
 import { measureIdle } from "./support/idle.js";
 import { type Call, closedLoop, formatResult, type LoadResult, openLoop } from "./support/load.js";
 import { startMoleculerPair } from "./support/moleculer-pair.js";
@@ -72,8 +72,8 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
 });
 const name = `Bench${tag}`;
 const startHost = async (prefix: string, concurrency: number, connections = 2): Promise<ServiceHost> => {
-  const host = createServiceHost({
-    service: notesService(name),
+  const host = runtime.createServiceHost({
+    service: benchService(name),
     mqttUrl: url,
     topicPrefix: prefix,
     replicaId: `bench-${concurrency}x${connections}`,
@@ -81,7 +81,7 @@ const startHost = async (prefix: string, concurrency: number, connections = 2): 
     connections,
     authenticator,
     dataStores,
-    logger: silentLogger,
+    logger: runtime.silentLogger,
   });
   await host.start();
   return host;

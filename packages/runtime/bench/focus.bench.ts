@@ -6,9 +6,8 @@ import { createAuthenticator } from "@sfn/authenticator";
 import { createCallEnvelope, newCallId } from "@sfn/contracts";
 import { createDataStoreFactory } from "@sfn/datastore";
 import { ensureFixture, mintToken } from "@sfn/testkit";
-import { createServiceHost, silentLogger } from "../src/index.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { notesService } from "../test/support/notes-service.js";
+import { baseline, benchService, type RuntimeModule, runtime } from "./support/built-runtime.js";
 import { type Call, closedLoop, formatResult } from "./support/load.js";
 import { createRequester, startRawResponder } from "./support/requester.js";
 
@@ -32,25 +31,32 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   audience: fixture.SFN_OIDC_AUDIENCE,
   allowInsecureRequests: true,
 });
+const startHost = async (build: RuntimeModule, name: string) => {
+  const host = build.createServiceHost({
+    service: benchService(name, build),
+    mqttUrl: url,
+    topicPrefix: `bench-${tag}`,
+    replicaId: `focus-${tag}`,
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? 2),
+    authenticator,
+    dataStores,
+    logger: build.silentLogger,
+    ...(name.endsWith("Mirrored") ? { mirrorProperties: true } : {}),
+  });
+  await host.start();
+  return host;
+};
 const name = `Focus${tag}`;
 const prefix = `bench-${tag}`;
-const host = createServiceHost({
-  service: notesService(name),
-  mqttUrl: url,
-  topicPrefix: prefix,
-  replicaId: `focus-${tag}`,
-  concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
-  connections: Number(process.env.BENCH_CONNECTIONS ?? 2),
-  authenticator,
-  dataStores,
-  logger: silentLogger,
-});
-await host.start();
+const hosts = [await startHost(runtime, name)];
+if (baseline) hosts.push(await startHost(baseline, `${name}Baseline`));
+if (process.env.BENCH_MIRRORED) hosts.push(await startHost(runtime, `${name}Mirrored`));
 const token = await mintToken("alice");
 const replyTo = `bench-${tag}/reply/${randomBytes(16).toString("base64url")}`;
 const runtimeRequester = await createRequester(url, replyTo);
 const runtimeCall =
-  (fn: string): Call =>
+  (fn: string, service = name): Call =>
   () => {
     const callId = newCallId();
     const envelope = createCallEnvelope({
@@ -61,13 +67,25 @@ const runtimeCall =
       timeoutMs: 60_000,
       headers: { authorization: `Bearer ${token}` },
     });
-    return runtimeRequester.request(`${prefix}/service/${name}`, JSON.stringify(envelope), callId, 1);
+    return runtimeRequester.request(`${prefix}/service/${service}`, JSON.stringify(envelope), callId, 1);
   };
 const rows: [string, string, Call][] = [
   ["raw", "raw mqtt.js request/reply, QoS 1", raw],
   ["off", "runtime, dedup off (echo)", runtimeCall("echo")],
   ["on", "runtime, dedup on (echoDedup)", runtimeCall("echoDedup")],
 ];
+if (process.env.BENCH_MIRRORED) {
+  rows.push(
+    ["off", "runtime, mirrored, dedup off (echo)", runtimeCall("echo", `${name}Mirrored`)],
+    ["on", "runtime, mirrored, dedup on (echoDedup)", runtimeCall("echoDedup", `${name}Mirrored`)],
+  );
+}
+if (baseline) {
+  rows.push(
+    ["off", "baseline build, dedup off (echo)", runtimeCall("echo", `${name}Baseline`)],
+    ["on", "baseline build, dedup on (echoDedup)", runtimeCall("echoDedup", `${name}Baseline`)],
+  );
+}
 for (const [key, , call] of rows) if (ROWS.includes(key)) await closedLoop("warm-up", call, 2_000, WINDOW);
 for (let round = 0; round < ROUNDS; round++) {
   for (const [key, label, call] of rows) {
@@ -80,7 +98,7 @@ for (let round = 0; round < ROUNDS; round++) {
     console.log(`${formatResult(result)}  ${perCall.toFixed(0)} µs CPU/call`);
   }
 }
-await host.stop({ leave: true });
+for (const host of hosts) await host.stop({ leave: true });
 await runtimeRequester.close();
 await responder.endAsync();
 await requester.close();

@@ -6,8 +6,8 @@ import { createAuthenticator } from "@sfn/authenticator";
 import { createCallEnvelope, newCallId } from "@sfn/contracts";
 import { createDataStoreFactory } from "@sfn/datastore";
 import { ensureFixture, mintToken } from "@sfn/testkit";
-import { createServiceHost, type HostTransport, type InboundMessage, silentLogger } from "../src/index.js";
-import { notesService } from "../test/support/notes-service.js";
+import type { HostTransport, InboundMessage } from "../src/index.js";
+import { benchService, runtime } from "./support/built-runtime.js";
 
 const fixture = await ensureFixture({ log: false });
 Object.assign(process.env, fixture);
@@ -29,12 +29,12 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   allowInsecureRequests: true,
 });
 const name = `Pipeline${randomBytes(4).toString("hex")}`;
-const host = createServiceHost({
-  service: notesService(name),
+const host = runtime.createServiceHost({
+  service: benchService(name),
   transport,
   authenticator,
   dataStores,
-  logger: silentLogger,
+  logger: runtime.silentLogger,
   purgeIntervalMs: 0,
   deadLetterTable: false,
 });

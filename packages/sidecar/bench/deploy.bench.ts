@@ -16,6 +16,7 @@ const fixture = await ensureFixture({ log: false });
 Object.assign(process.env, fixture);
 const stopRegistry = await startRegistry();
 const { createHarness } = await import("../test/support/harness.js");
+const progress = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const LAYER_BYTES = Number(process.env.BENCH_LAYER_BYTES ?? 10 * 1024 * 1024);
 
@@ -31,6 +32,7 @@ const client = createClient(messaging.createMessaging(ANONYMOUS_USER), "EchoServ
 const versions = Array.from({ length: ROUNDS * 2 + 1 }, (_, i) => `1.0.${i}`);
 let layerSize = 0;
 for (const version of versions) {
+  progress(`publishing ${version}`);
   const built = await h.publish(version, { label: version, padBytes: LAYER_BYTES });
   layerSize = built.layer.size;
 }
@@ -38,15 +40,23 @@ for (const version of versions) {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
 
-async function answersWith(label: string, since: number): Promise<number> {
-  for (;;) {
-    try {
-      const reply = (await client.echo!({ text: "x" }, { timeoutMs: 2000 })) as { label: string };
-      if (reply.label === label) return performance.now() - since;
-    } catch {
-      // the old version is draining or the new one not subscribed yet
-    }
-  }
+/** A call every 25 ms (each may wait for the broker's redelivery); the first reply from `label` ends it. */
+function answersWith(label: string, since: number): Promise<number> {
+  return new Promise((resolve) => {
+    let done = false;
+    const timer = setInterval(() => {
+      client.echo!({ text: "x" }, { timeoutMs: 10_000 }).then(
+        (reply) => {
+          if (!done && (reply as { label: string }).label === label) {
+            done = true;
+            clearInterval(timer);
+            resolve(performance.now() - since);
+          }
+        },
+        () => {},
+      );
+    }, 25);
+  });
 }
 
 type Round = Record<string, number>;
@@ -63,17 +73,21 @@ async function rounds(listen: boolean, list: string[]): Promise<Round[]> {
   await sidecar.start();
   const out: Round[] = [];
   for (const version of list) {
+    progress(`deploying ${version} (${listen ? "NOTIFY" : "polling"})`);
     const since = await h.store.lastEventId();
     enteredDeploying = 0;
     const t0 = performance.now();
     await requestDeploy("EchoService", version, { store: h.store, by: "bench" });
-    const requested = performance.now();
     const endToEnd = await answersWith(version, t0);
-    const events = await h.store.events("EchoService", since);
+    let events = await h.store.events("EchoService", since);
+    for (let i = 0; i < 300 && !events.some((e) => e.event === "ready"); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      events = await h.store.events("EchoService", since);
+    }
     const phase = (name: string) =>
       events.filter((e) => e.event === name).reduce((s, e) => s + (e.durationMs ?? 0), 0);
     out.push({
-      detect: enteredDeploying - requested,
+      detect: enteredDeploying - t0, // from before the request (includes its commit)
       verify: phase("verified"),
       pull: phase("pulled"),
       unpack: phase("unpacked"),

@@ -8,7 +8,9 @@ import { parseAllDocuments } from "yaml";
 const dir = join(dirname(fileURLToPath(import.meta.url)), "../../../deploy/kubernetes");
 const documents = readdirSync(dir)
   .filter((f) => f.endsWith(".yaml"))
-  .flatMap((file) => parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((d) => ({ file, object: d.toJS() })));
+  .flatMap((file) =>
+    parseAllDocuments(readFileSync(join(dir, file), "utf8")).map((d) => ({ file, object: d.toJS() })),
+  );
 
 const models: Record<string, new (data: never) => { validate(): void }> = {
   "v1/ServiceAccount": v1.ServiceAccount as never,
@@ -49,7 +51,9 @@ describe("deploy/kubernetes", () => {
     for (const c of pod.containers) {
       expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
       expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
-      expect(c.volumeMounts.find((m: { name: string }) => m.name === "apps")?.mountPath).toBe("/opt/sfn/apps");
+      expect(c.volumeMounts.find((m: { name: string }) => m.name === "apps")?.mountPath).toBe(
+        "/opt/sfn/apps",
+      );
     }
     expect(pod.containers[0].command).toContain("supervise");
     expect(pod.containers[1].command).toContain("run");
@@ -59,7 +63,10 @@ describe("deploy/kubernetes", () => {
     const hpa = find("HorizontalPodAutoscaler");
     expect(hpa.spec.scaleTargetRef.name).toBe(find("Deployment").metadata.name);
     expect(hpa.spec.metrics[0].pods.metric.name).toBe("sfn_sidecar_assigned");
-    const metricsSource = readFileSync(join(dirname(fileURLToPath(import.meta.url)), "sidecar/metrics.ts"), "utf8");
+    const metricsSource = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), "sidecar/metrics.ts"),
+      "utf8",
+    );
     expect(metricsSource).toContain('"sfn_sidecar_assigned"');
     expect(metricsSource).toContain('"unassigned_containers"');
   });

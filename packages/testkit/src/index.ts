@@ -41,6 +41,7 @@ export {
   upFixture,
 } from "./fixture.js";
 export { connectMqtt, enableNoDelay } from "./mqtt.js";
+export { type PrivateBroker, type PrivateBrokerOptions, startPrivateBroker } from "./private-broker.js";
 export { type ProbeResult, probeMqtt, probeOidc, probePostgres } from "./probes.js";
 export {
   currentFixtureEnv,

@@ -66,7 +66,10 @@ export function serviceFromClass(cls: ServiceClass, contract: ServiceContract): 
   const functions: Record<string, (p: unknown, ctx: CallContext) => unknown> = {};
   for (const [fnName, method] of meta.functions) {
     functions[fnName] = (parameters, ctx) => {
-      const { function: _f, ...deps } = ctx;
+      // The context's members minus `function`, copied as property descriptors: the interfaces the
+      // host builds on first use (dataStore, messaging, logger, …) stay lazy for the instance too.
+      const { function: _f, ...descriptors } = Object.getOwnPropertyDescriptors(ctx);
+      const deps = Object.defineProperties({}, descriptors) as ServiceDependencies;
       const instance = new cls(deps) as Record<string | symbol, unknown>;
       const impl = instance[method] as (p: unknown) => unknown;
       return impl.call(instance, parameters);

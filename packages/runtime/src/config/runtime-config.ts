@@ -32,7 +32,7 @@ export interface RuntimeConfig {
   defaultTimeoutMs: number;
   shutdownGraceMs: number;
   validateOutput: boolean;
-  /** SFN_MIRROR_PROPERTIES: mirror the envelope of the functions' own messages into MQTT 5 properties (P-PROP-2). */
+  /** SFN_MIRROR_PROPERTIES: mirror the envelopes of replies and of the functions' own messages into MQTT 5 properties (P-PROP-2). */
   mirrorProperties: boolean;
 }
 

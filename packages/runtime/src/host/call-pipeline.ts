@@ -115,7 +115,9 @@ async function pipeline(host: HostContext, message: InboundMessage): Promise<str
   let user: UserContext | undefined;
   try {
     const header = call.headers.authorization;
-    user = (header !== undefined && host.tokens.get(header)) || (await authenticate(host, call, spec?.authenticated === false));
+    user =
+      (header !== undefined && host.tokens.get(header)) ||
+      (await authenticate(host, call, spec?.authenticated === false));
   } catch (error) {
     return replyError(host, route, toInfo(error), label);
   }
@@ -153,7 +155,8 @@ async function pipeline(host: HostContext, message: InboundMessage): Promise<str
     return replyError(host, route, outcome.error, label);
   }
   if (outcome.kind === "duplicate") host.metrics.dedupHits.inc();
-  publishReply(host, route.publish, route.topic, route.callId, outcome.body, route.headers);
+  const json = outcome.kind === "success" ? outcome.json : undefined;
+  publishReply(host, route.publish, route.topic, route.callId, outcome.body, route.headers, json);
   host.metrics.calls.inc({ function: label, outcome: outcome.kind });
   return label;
 }

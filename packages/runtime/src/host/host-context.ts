@@ -34,5 +34,7 @@ export interface HostContext {
   dedup: boolean;
   dedupTtlSeconds: number;
   validateOutput: boolean;
+  /** Mirror reply envelopes into MQTT 5 properties (P-PROP-2). */
+  mirrorProperties: boolean;
   now(): number;
 }

@@ -4,6 +4,7 @@ import { serviceTopic, sharedServiceSubscription } from "@sfn/contracts";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { RuntimeLogger } from "../observability/logger.js";
 import { AckSequencer, DEFER_ACK } from "./ack-sequencer.js";
+import { useUncachedPacketNumbers } from "./mqtt-packet-numbers.js";
 import type { HostTransport, InboundMessage } from "./transport.js";
 
 export interface MqttTransportOptions {
@@ -35,10 +36,13 @@ export interface MqttTransportOptions {
   logger: RuntimeLogger;
 }
 
-/** mqtt.js with ack-after-processing through `handleMessage`, one connection per concurrent call. */
+const DEBUG_MQTTJS = /mqttjs|\*/.test(process.env.DEBUG ?? "");
+const noLog = () => {};
+
+/** mqtt.js with ack-after-processing through `handleMessage` and an ack sequencer per connection. */
 export function mqttTransport(options: MqttTransportOptions): HostTransport {
+  useUncachedPacketNumbers();
   const clients: MqttClient[] = [];
-  const inFlight = new Set<Promise<void>>();
   let accepting = true;
   const topicOptions = options.topicPrefix ? { prefix: options.topicPrefix } : undefined;
   const plain = serviceTopic(options.serviceName, topicOptions);
@@ -46,6 +50,23 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
   const protocolVersion = options.protocolVersion ?? 5;
   const perConnection = Math.max(1, options.handlersPerConnection ?? 1);
   let filter = options.shared && protocolVersion === 5 ? shared : plain;
+
+  // In-flight handlers are counted, not collected: one promise chain per message, no Set bookkeeping.
+  let running = 0;
+  let idle: (() => void) | undefined;
+  const finished = () => {
+    running--;
+    if (running === 0 && idle) {
+      const wake = idle;
+      idle = undefined;
+      wake();
+    }
+  };
+  const QOS1 = { qos: 1, retain: false } as const;
+  const onHandlerError = (error: unknown) => options.logger.error({ err: String(error) }, "handler failed");
+  const onPublishError = (topic: string) => (error?: Error) => {
+    if (error) options.logger.warn({ err: error.message, topic }, "publish failed");
+  };
 
   const connectOne = (index: number, handler: (m: InboundMessage) => Promise<void>) =>
     new Promise<MqttClient>((resolve, reject) => {
@@ -60,10 +81,23 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
           : {}),
         username: options.username,
         password: options.password,
+        // mqtt.js logs ~20 debug lines per packet; with DEBUG unset each still costs a call and an
+        // argument array. The host's connections skip them unless DEBUG names mqttjs.
+        ...(DEBUG_MQTTJS ? {} : { log: noLog }),
       });
       let sequencer: AckSequencer | undefined;
-      let running = 0;
+      let handling = 0;
       let paused: (() => void) | undefined;
+      // Replies go out on the connection that received the call, before its PUBACK (P-QOS-4): QoS 1,
+      // not awaited (an awaited QoS 1 publish would wait for a PUBACK queued behind this very call).
+      const publish: InboundMessage["publish"] = (topic, body, properties) => {
+        client.publish(
+          topic,
+          body,
+          protocolVersion === 5 && properties ? { qos: 1, retain: false, properties } : QOS1,
+          onPublishError(topic),
+        );
+      };
       client.handleMessage = (packet: IPublishPacket, done) => {
         if (!accepting) return; // never acknowledged: redelivered after we leave (P-QOS-7)
         let acknowledge: (() => void) | undefined;
@@ -74,36 +108,29 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
         }
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
         const props = packet.properties;
-        const work = handler({
+        running++;
+        const settled = () => {
+          finished();
+          if (!acknowledge) return done();
+          acknowledge();
+          handling--;
+          const release = paused;
+          paused = undefined;
+          release?.();
+        };
+        handler({
           payload,
           responseTopic: props?.responseTopic,
           correlationData: props?.correlationData,
-          publish: (topic, body, properties) =>
-            client.publish(
-              topic,
-              body,
-              { qos: 1, retain: false, ...(protocolVersion === 5 ? { properties } : {}) },
-              (error) => {
-                if (error) options.logger.warn({ err: error.message, topic }, "publish failed");
-              },
-            ),
+          publish,
         })
-          .catch((error: unknown) => options.logger.error({ err: String(error) }, "handler failed"))
-          .then(() => {
-            if (!acknowledge) return done();
-            acknowledge();
-            running--;
-            const release = paused;
-            paused = undefined;
-            release?.();
-          });
-        inFlight.add(work);
-        void work.finally(() => inFlight.delete(work));
+          .catch(onHandlerError)
+          .then(settled);
         if (acknowledge) {
-          running++;
+          handling++;
           // Parse on at once (PUBACK deferred) while there is room; else when a handler finishes.
           const release = () => done(DEFER_ACK);
-          if (running < perConnection) release();
+          if (handling < perConnection) release();
           else paused = release;
         }
       };
@@ -159,13 +186,13 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
       accepting = false;
       // Not awaited: the UNSUBACK queues behind a running handler in mqtt.js's packet pipeline.
       for (const c of clients) c.unsubscribe(filter, () => undefined);
+      if (running === 0) return;
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.all([...inFlight]),
-        new Promise((r) => {
-          timer = setTimeout(r, graceMs);
-        }),
-      ]);
+      await new Promise<void>((resolve) => {
+        idle = resolve;
+        timer = setTimeout(resolve, graceMs);
+      });
+      idle = undefined;
       clearTimeout(timer);
     },
     async close(closeOptions = {}) {

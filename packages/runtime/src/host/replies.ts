@@ -41,7 +41,11 @@ export function replyHeaders(callHeaders: unknown): Headers {
   return headers;
 }
 
-/** Publishes one reply envelope (new messageId, the call's callId, no replyTo). */
+/**
+ * Publishes one reply envelope (new messageId, the call's callId, no replyTo). `bodyJson`, when given, is
+ * the body's JSON text already serialised by the pipeline: the envelope is then assembled around it
+ * (member order as `encodeEnvelope` writes it) instead of serialising the result a second time.
+ */
 export function publishReply(
   host: HostContext,
   publish: InboundMessage["publish"],
@@ -49,6 +53,7 @@ export function publishReply(
   callId: string | undefined,
   body: ReplyBody,
   callHeaders: unknown,
+  bodyJson?: string,
 ): void {
   const envelope: Envelope = {
     protocolVersion: PROTOCOL_VERSION,
@@ -57,5 +62,15 @@ export function publishReply(
     headers: replyHeaders(callHeaders),
     body,
   };
-  publish(topic, encodeEnvelope(envelope), mqttPropertiesFor(envelope, host.now()));
+  const payload =
+    bodyJson === undefined
+      ? encodeEnvelope(envelope)
+      : Buffer.from(
+          `{"protocolVersion":${JSON.stringify(envelope.protocolVersion)},"messageId":${JSON.stringify(envelope.messageId)}${
+            callId === undefined ? "" : `,"callId":${JSON.stringify(callId)}`
+          },"headers":${JSON.stringify(envelope.headers)},"body":${bodyJson}}`,
+          "utf8",
+        );
+  // P-PROP-2: mirroring is optional; a reply has no deadline, so unmirrored it carries no properties.
+  publish(topic, payload, host.mirrorProperties ? mqttPropertiesFor(envelope, host.now()) : undefined);
 }

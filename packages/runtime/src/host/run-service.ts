@@ -7,6 +7,7 @@ import type { ServiceDefinition } from "../authoring/define-service.js";
 import { loadRuntimeConfig } from "../config/runtime-config.js";
 import { type HealthServer, startHealthServer } from "../observability/health-server.js";
 import type { RuntimeLogger } from "../observability/logger.js";
+import { useUncachedPacketNumbers } from "./mqtt-packet-numbers.js";
 import { openDatabase } from "./open-database.js";
 import { createServiceHost, type ServiceHost, type ServiceHostOptions } from "./service-host.js";
 
@@ -33,6 +34,7 @@ export async function runService(
 ): Promise<RunningService> {
   const { prepareEmbeddedDatabase, ...overrides } = options;
   const config = loadRuntimeConfig(env);
+  useUncachedPacketNumbers(); // before the first mqtt.js connection of the process (the functions' client)
   const logger = pino({ level: config.logLevel, base: { service: service.name, replica: config.replicaId } });
   const needsToken = Object.values(service.contract.functions).some((f) => f.authenticated !== false);
   if (needsToken && !config.oidcIssuer && !overrides.authenticator) {
@@ -101,6 +103,7 @@ export async function runService(
     dedupTtlSeconds: config.dedupTtlSeconds,
     defaultTimeoutMs: config.defaultTimeoutMs,
     validateOutput: config.validateOutput,
+    mirrorProperties: config.mirrorProperties,
     ...overrides,
   });
   await host.start();

@@ -6,7 +6,7 @@ const COMPACT_JWS = /^Bearer [A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 export interface TokenCacheOptions {
   /** How long a validated token's UserContext is reused; 0 disables the cache. */
   ttlMs: number;
-  /** Entries kept (least recently used dropped first). */
+  /** Entries kept; beyond it the oldest entry is dropped (a hit does not reorder: one lookup per call). */
   maxEntries: number;
   now(): number;
 }
@@ -39,10 +39,9 @@ export class TokenCache {
     if (!this.#enabled) return undefined;
     const entry = this.#entries.get(header);
     if (!entry) return undefined;
+    if (entry.until > this.#options.now()) return entry.user;
     this.#entries.delete(header);
-    if (entry.until <= this.#options.now()) return undefined;
-    this.#entries.set(header, entry); // most recently used last
-    return entry.user;
+    return undefined;
   }
 
   /** Remembers a successful validation of `header`. */

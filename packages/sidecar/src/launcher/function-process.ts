@@ -61,9 +61,22 @@ export class FunctionProcess {
     return this.#exitText;
   }
 
+  #paused = false;
+
+  /** Freezes the process (SIGSTOP): it keeps its connections open but handles and acknowledges nothing. */
+  pause(): void {
+    if (this.#exitText === undefined && this.#child.kill("SIGSTOP")) this.#paused = true;
+  }
+
+  resume(): void {
+    if (this.#paused && this.#exitText === undefined) this.#child.kill("SIGCONT");
+    this.#paused = false;
+  }
+
+  /** SIGTERM (drain), then SIGKILL after `graceMs`; a paused process or `graceMs` 0: SIGKILL at once. */
   async stop(graceMs: number): Promise<void> {
     if (this.#exitText !== undefined) return;
-    this.#child.kill(graceMs === 0 ? "SIGKILL" : "SIGTERM");
+    this.#child.kill(graceMs === 0 || this.#paused ? "SIGKILL" : "SIGTERM");
     const timer = setTimeout(() => this.#child.kill("SIGKILL"), graceMs);
     await this.#exit;
     clearTimeout(timer);

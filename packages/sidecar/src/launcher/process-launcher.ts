@@ -25,14 +25,14 @@ export interface ProcessLauncherOptions {
   /** SIGTERM, then SIGKILL after this long; default 10 s. */
   stopGraceMs?: number;
   /**
-   * Start the new process before stopping the old one (default true), under the same replica id, so
-   * the same MQTT client ids: the new process takes the persistent sessions over from the old one (the
-   * broker moves the subscription and every unacknowledged message to it), and the old process is
-   * killed as soon as the new one is ready. No call falls into a gap without a subscriber, none is
-   * stranded in a session nobody resumes; calls the old process had in hand are redelivered to the new
-   * one (at least once; the runtime's dedup makes their effects exactly once). A new version that never
-   * becomes ready is killed and the old process continues. Needs a free port per process (ignored when
-   * `httpPort` is fixed).
+   * Keep the old process until the new one is ready (default true): the old one is frozen (SIGSTOP),
+   * the new one starts under the same replica id — so the same MQTT client ids — and takes the
+   * persistent sessions over (the broker moves the subscription and every unacknowledged message to
+   * it); once it is ready the old one is killed. No call falls into a gap without a subscriber and none
+   * is stranded in a session nobody resumes; calls the old process had in hand are redelivered (at least
+   * once; the runtime's dedup makes their effects exactly once). A frozen process cannot reconnect and
+   * steal the sessions back. A new version that never becomes ready is killed and the old one resumes.
+   * Needs a free port per process (off when `httpPort` is fixed).
    */
   overlap?: boolean;
   /** Each line the function prints. */
@@ -77,8 +77,10 @@ export class ProcessLauncher implements Launcher {
   async restart(appDir: string): Promise<void> {
     await this.#previous?.stop(this.#graceMs);
     this.#previous = undefined;
-    if (this.#overlap && this.#current?.exited() === undefined) this.#previous = this.#current;
-    else await this.#current?.stop(this.#graceMs);
+    if (this.#overlap && this.#current?.exited() === undefined) {
+      this.#previous = this.#current;
+      this.#previous?.pause();
+    } else await this.#current?.stop(this.#graceMs);
     const port = this.#options.httpPort ?? (await freePort());
     const { file, args } = this.#options.command?.(appDir) ?? {
       file: process.execPath,
@@ -110,11 +112,12 @@ export class ProcessLauncher implements Launcher {
     await this.#current?.stop(this.#graceMs);
     this.#current = this.#previous;
     this.#previous = undefined;
+    this.#current?.resume();
     return this.#current !== undefined && this.#current.exited() === undefined;
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.#previous?.stop(this.#graceMs), this.#current?.stop(this.#graceMs)]);
+    await Promise.all([this.#previous?.stop(0), this.#current?.stop(this.#graceMs)]);
     this.#previous = undefined;
     this.#current = undefined;
   }

@@ -53,6 +53,8 @@ interface Held {
 }
 
 class LostDeployment extends Error {}
+/** A newer request for the same application arrived while this one was deploying. */
+class Superseded extends Error {}
 
 const LAYER_MARKER = ".sfn-layer";
 
@@ -218,6 +220,9 @@ export class Sidecar {
 
   async #progress(d: Deployment, event: DeploymentEventName, ms?: number, details?: Record<string, unknown>) {
     if (!(await this.store.progress(d.appName, this.options.podId, d.generation, event, ms, details))) {
+      const row = await this.store.deployment(d.appName);
+      if (row?.assignedPodId === this.options.podId)
+        throw new Superseded(`${d.appName} generation ${row.generation}`);
       throw new LostDeployment(`${d.appName} generation ${d.generation} is no longer ours`);
     }
   }
@@ -242,6 +247,7 @@ export class Sidecar {
     this.#set("deploying");
     const started = performance.now();
     let restarted = false;
+    const runningBefore = this.#runningDigest;
     try {
       const entry = await this.store.catalogEntry(d.appName, d.targetVersion!);
       if (entry === undefined)
@@ -294,6 +300,7 @@ export class Sidecar {
         this.#runningDigest === entry.layerDigest && this.options.launcher.exited() === undefined;
       if (!alreadyRunning) {
         restarted = true;
+        this.#runningDigest = undefined;
         await this.#phase(
           d,
           "start",
@@ -325,6 +332,10 @@ export class Sidecar {
       this.metrics.deployments.inc({ outcome: "ready" });
       this.#set("serving", { event: "ready" });
     } catch (error) {
+      if (error instanceof Superseded) {
+        this.wake(); // the next step deploys the newer generation
+        return;
+      }
       if (error instanceof LostDeployment) {
         await this.#drop("lost");
         this.wake();
@@ -332,7 +343,7 @@ export class Sidecar {
       }
       const failure = asSfnError(error);
       // The previous version may still be serving (overlapping driver): then it keeps doing so.
-      if (restarted && !(await this.options.launcher.revert())) this.#runningDigest = undefined;
+      if (restarted) this.#runningDigest = (await this.options.launcher.revert()) ? runningBefore : undefined;
       const row = await this.store.fail(
         d.appName,
         this.options.podId,
