@@ -10,7 +10,7 @@ import { ensureFixture, mintToken } from "@sfn/testkit";
 import type { MqttClient } from "mqtt";
 import type { ServiceHost } from "../src/index.js";
 import { createTestDatabase } from "../test/support/database.js";
-import { benchService, runtime } from "./support/built-runtime.js";
+import { baseline, benchService, type RuntimeModule, runtime } from "./support/built-runtime.js";
 import { measureIdle } from "./support/idle.js";
 import { type Call, closedLoop, formatResult, type LoadResult, openLoop } from "./support/load.js";
 import { startMoleculerPair } from "./support/moleculer-pair.js";
@@ -71,9 +71,14 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   allowInsecureRequests: true,
 });
 const name = `Bench${tag}`;
-const startHost = async (prefix: string, concurrency: number, connections = 2): Promise<ServiceHost> => {
-  const host = runtime.createServiceHost({
-    service: benchService(name),
+const startHost = async (
+  prefix: string,
+  concurrency: number,
+  connections = 2,
+  build: RuntimeModule = runtime,
+): Promise<ServiceHost> => {
+  const host = build.createServiceHost({
+    service: benchService(name, build),
     mqttUrl: url,
     topicPrefix: prefix,
     replicaId: `bench-${concurrency}x${connections}`,
@@ -81,7 +86,7 @@ const startHost = async (prefix: string, concurrency: number, connections = 2): 
     connections,
     authenticator,
     dataStores,
-    logger: runtime.silentLogger,
+    logger: build.silentLogger,
   });
   await host.start();
   return host;
@@ -107,6 +112,14 @@ const mainPrefix = `bench-${tag}-main`;
 const main = await startHost(mainPrefix, CONCURRENCY);
 await both("runtime, dedup off (echo)", runtimeCall(mainPrefix, "echo"));
 await both("runtime, dedup on (echoDedup, PostgreSQL)", runtimeCall(mainPrefix, "echoDedup"));
+if (baseline) {
+  // The same rows through another build (BENCH_BASELINE_RUNTIME, e.g. the previous commit's dist).
+  const basePrefix = `bench-${tag}-baseline`;
+  const base = await startHost(basePrefix, CONCURRENCY, 2, baseline);
+  await both("baseline build, dedup off (echo)", runtimeCall(basePrefix, "echo"));
+  await both("baseline build, dedup on (echoDedup)", runtimeCall(basePrefix, "echoDedup"));
+  await base.stop({ leave: true });
+}
 console.log("\nlatency at a fixed 1,000 calls/s (open loop, 5 s):");
 report(await openLoop("raw mqtt.js, QoS 1", rawCall(1), 1_000, 5));
 report(await openLoop("runtime, dedup off", runtimeCall(mainPrefix, "echo"), 1_000, 5));
@@ -164,6 +177,26 @@ const idle = await measureIdle(
   },
   IDLE_SECONDS,
 );
+const idleBaseline = process.env.BENCH_BASELINE_RUNTIME
+  ? await measureIdle(
+      {
+        SFN_MQTT_URL: url,
+        SFN_OIDC_ISSUER: fixture.SFN_OIDC_ISSUER,
+        SFN_OIDC_AUDIENCE: fixture.SFN_OIDC_AUDIENCE,
+        SFN_OIDC_ALLOW_INSECURE: "true",
+        SFN_DATABASE_URL: db.url,
+        SFN_REPLICA_ID: `idle-${tag}-baseline`,
+        SFN_TOPIC_PREFIX: `bench-${tag}-idle-baseline`,
+        IDLE_RUNTIME: process.env.BENCH_BASELINE_RUNTIME,
+      },
+      IDLE_SECONDS,
+    )
+  : undefined;
+if (idleBaseline) {
+  console.log(
+    `\nidle service process, baseline build: ${idleBaseline.cpuMs.toFixed(0)} ms CPU over ${idleBaseline.seconds} s, RSS ${idleBaseline.rssMb.toFixed(1)} MB`,
+  );
+}
 console.log(
   `\nidle service process: ${idle.cpuMs.toFixed(0)} ms CPU over ${idle.seconds} s (${((idle.cpuMs / (idle.seconds * 1000)) * 100).toFixed(2)} % of a core), RSS ${idle.rssMb.toFixed(1)} MB`,
 );

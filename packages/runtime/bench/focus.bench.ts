@@ -2,6 +2,7 @@
 // on, 64 in flight, alternated BENCH_ROUNDS times in one process — to compare changes quickly on a loaded
 // machine (and to profile the host: `node --cpu-prof --import tsx bench/focus.bench.ts`).
 import { randomBytes } from "node:crypto";
+import { Socket } from "node:net";
 import { createAuthenticator } from "@sfn/authenticator";
 import { createCallEnvelope, newCallId } from "@sfn/contracts";
 import { createDataStoreFactory } from "@sfn/datastore";
@@ -19,6 +20,17 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const ROWS = (process.env.BENCH_ROWS ?? "raw,off,on").split(",");
 const url = fixture.SFN_MQTT_URL;
 const tag = randomBytes(4).toString("hex");
+
+// Socket writes (system calls) of this process per call: each costs a wake-up of the broker or database.
+let writes = 0;
+const socket = Socket.prototype as unknown as Record<string, (...args: unknown[]) => unknown>;
+for (const method of ["_writeGeneric"]) {
+  const original = socket[method]!;
+  socket[method] = function (this: unknown, ...args: unknown[]) {
+    writes++;
+    return original.apply(this, args);
+  };
+}
 
 const requester = await createRequester(url, `bench-${tag}/reply/raw`);
 const responder = await startRawResponder(url, `bench-${tag}/raw1`, 1);
@@ -91,11 +103,15 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const [key, label, call] of rows) {
     if (!ROWS.includes(key)) continue;
     const cpu = process.cpuUsage();
+    const writesBefore = writes;
     const result = await closedLoop(label, call, N, WINDOW);
     const used = process.cpuUsage(cpu);
     // CPU of this process (host, requester and broker clients) per call: steadier than calls/s under load.
     const perCall = (used.user + used.system) / result.calls;
-    console.log(`${formatResult(result)}  ${perCall.toFixed(0)} µs CPU/call`);
+    const writesPerCall = (writes - writesBefore) / result.calls;
+    console.log(
+      `${formatResult(result)}  ${perCall.toFixed(0)} µs CPU/call  ${writesPerCall.toFixed(2)} writes/call`,
+    );
   }
 }
 for (const host of hosts) await host.stop({ leave: true });

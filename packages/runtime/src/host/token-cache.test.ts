@@ -58,6 +58,14 @@ describe("TokenCache (validated JWTs in front of the authenticator)", () => {
     }
   });
 
+  it("tells apart long tokens that end alike", () => {
+    const { tokens } = cache();
+    const tail = "s".repeat(80);
+    tokens.set(`Bearer a.b.${tail}`, alice);
+    expect(tokens.get(`Bearer a.b.${tail}`)).toBe(alice);
+    expect(tokens.get(`Bearer x.y.${tail}`)).toBeUndefined();
+  });
+
   it("is bounded: beyond maxEntries the oldest entry goes", () => {
     const { tokens } = cache({ maxEntries: 2 });
     tokens.set("Bearer a.a.a", alice);

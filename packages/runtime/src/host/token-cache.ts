@@ -12,9 +12,17 @@ export interface TokenCacheOptions {
 }
 
 interface Entry {
+  header: string;
   user: UserContext;
   until: number;
 }
+
+/**
+ * The Map key of a header: its last 48 characters (part of the token's signature). A fresh header
+ * string arrives with every call, and hashing all of a ~1 KB token for the lookup cost more than the
+ * rest of the lookup; the entry's full header is compared on a hit.
+ */
+const keyOf = (header: string): string => (header.length > 64 ? header.slice(-48) : header);
 
 /**
  * The host's cache of validated bearer tokens in front of the Authenticator, keyed by the
@@ -37,10 +45,11 @@ export class TokenCache {
   /** The cached user of `header`, or undefined (unknown, expired, or not cacheable). */
   get(header: string): UserContext | undefined {
     if (!this.#enabled) return undefined;
-    const entry = this.#entries.get(header);
-    if (!entry) return undefined;
+    const key = keyOf(header);
+    const entry = this.#entries.get(key);
+    if (!entry || entry.header !== header) return undefined;
     if (entry.until > this.#options.now()) return entry.user;
-    this.#entries.delete(header);
+    this.#entries.delete(key);
     return undefined;
   }
 
@@ -51,8 +60,9 @@ export class TokenCache {
     const expiresAt = user.expiresAt === undefined ? Number.POSITIVE_INFINITY : user.expiresAt * 1000;
     const until = Math.min(now + this.#options.ttlMs, expiresAt);
     if (until <= now) return;
-    this.#entries.delete(header);
-    this.#entries.set(header, { user, until });
+    const key = keyOf(header);
+    this.#entries.delete(key);
+    this.#entries.set(key, { header, user, until });
     if (this.#entries.size > this.#options.maxEntries) {
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);

@@ -20,10 +20,13 @@ export async function supervise(appLink: string, options: ProcessLauncherOptions
   };
   process.on("SIGHUP", () => enqueue(restart));
   process.on("SIGUSR2", () => enqueue(() => launcher.stop()));
+  // Signal handlers do not keep Node running; with no function yet, nothing else would.
+  const keepAlive = setInterval(() => {}, 60_000);
   await new Promise<void>((resolve) => {
     process.once("SIGTERM", () =>
       enqueue(async () => {
         await launcher.stop();
+        clearInterval(keepAlive);
         resolve();
       }),
     );

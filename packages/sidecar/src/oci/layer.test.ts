@@ -78,8 +78,8 @@ describe("application layers", () => {
     await expect(unpackLayer(link.blob, link.digest, dir)).rejects.toMatchObject({
       code: "SFN_LAYER_INVALID",
     });
-    const escape = await rawLayer([{ name: `${APP_PREFIX}../../escaped` }]);
-    await expect(unpackLayer(escape.blob, escape.digest, dir)).rejects.toMatchObject({
+    const escaping = await rawLayer([{ name: `${APP_PREFIX}../../escaped` }]);
+    await expect(unpackLayer(escaping.blob, escaping.digest, dir)).rejects.toMatchObject({
       code: "SFN_LAYER_INVALID",
     });
   });
