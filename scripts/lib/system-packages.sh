@@ -27,4 +27,6 @@ sfn_ensure_apt_packages() {
 }
 
 # C#: no .NET SDK is installable here; codegen compiles its Newtonsoft output with Mono.
-SFN_LANGUAGE_APT_PACKAGES=(mono-mcs mono-runtime libnewtonsoft-json-cil-dev)
+# The sidecar's tests publish to a real OCI registry (Debian's docker-registry) and read it back with skopeo;
+# installing them here, before turbo starts the suites in parallel, keeps apt runs one at a time.
+SFN_LANGUAGE_APT_PACKAGES=(mono-mcs mono-runtime libnewtonsoft-json-cil-dev docker-registry skopeo)

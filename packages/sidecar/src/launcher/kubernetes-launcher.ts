@@ -43,7 +43,11 @@ export class KubernetesLauncher implements Launcher {
     for (const entry of await readdir(proc)) {
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
       const cmdline = await readFile(`${proc}/${entry}/cmdline`, "utf8").catch(() => "");
-      if (cmdline.includes("sidecar") && cmdline.split("\0").includes(marker)) return Number(entry);
+      if (!cmdline.includes("sidecar") || !cmdline.split("\0").includes(marker)) continue;
+      // Only once it handles SIGHUP (bit 0 of SigCgt): signalled while still loading, it would die.
+      const status = await readFile(`${proc}/${entry}/status`, "utf8").catch(() => "");
+      const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];
+      if (caught !== undefined && (BigInt(`0x${caught}`) & 1n) === 1n) return Number(entry);
     }
     return undefined;
   }
