@@ -81,7 +81,9 @@ const startHost = async (
     service: benchService(name, build),
     mqttUrl: url,
     topicPrefix: prefix,
-    replicaId: `bench-${concurrency}x${connections}`,
+    // Unique per host: the main host (16 / 2) keeps running during the layouts, and two connections
+    // with one client id take the session from each other at the broker.
+    replicaId: `bench-${prefix}`,
     concurrency,
     connections,
     authenticator,
