@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
+import re
 import secrets
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -333,6 +334,22 @@ def _second_service(database: Database, profile: str | None = None) -> LaunchedS
     )
 
 
+async def _wait_for_in_flight(launched: LaunchedService, calls: int, timeout_s: float = 20) -> None:
+    """Polls the service's /metrics until sfn_calls_in_flight reaches `calls` (a fixed sleep raced
+    the service on a loaded machine: a call not yet received when SIGTERM came was never started)."""
+    import httpx
+
+    deadline = asyncio.get_running_loop().time() + timeout_s
+    async with httpx.AsyncClient(timeout=2) as http:
+        while True:
+            text = (await http.get(f"http://127.0.0.1:{launched.port}/metrics")).text
+            match = re.search(r"^sfn_calls_in_flight\S* (\d+(?:\.\d+)?)$", text, re.MULTILINE)
+            if match is not None and float(match.group(1)) >= calls:
+                return
+            assert asyncio.get_running_loop().time() < deadline, f"fewer than {calls} calls in flight"
+            await asyncio.sleep(0.05)
+
+
 async def test_graceful_shutdown_and_unfinished_redelivered(database: Database) -> None:
     """delivery.shutdown.graceful-drain and delivery.shutdown.unfinished-redelivered: SIGTERM lets a
     short call finish (exit 0) and leaves a long one unacknowledged, so the restarted service runs it."""
@@ -345,7 +362,7 @@ async def test_graceful_shutdown_and_unfinished_redelivered(database: Database) 
         unfinished = asyncio.ensure_future(
             caller.call("counter", {"name": name, "delayMs": 8000}, timeout=40)
         )
-        await asyncio.sleep(0.3)
+        await _wait_for_in_flight(launched, 2)  # SIGTERM only once the service holds both calls
         assert await launched.stop() == 0
         assert (await finishing)["sleptMs"] >= 1000
         assert not unfinished.done()
