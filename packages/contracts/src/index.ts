@@ -5,9 +5,11 @@ export { type ErrorCode, ErrorCodes } from "./errors/error-codes.js";
 export {
   BusinessLogicError,
   ConflictError,
+  errorClassFor,
   errorFromInfo,
   ForbiddenError,
   NotFoundError,
+  type SfnErrorClass,
   SystemError,
   TimeoutError,
   toErrorInfo,

@@ -14,6 +14,14 @@ export {
   MessagingClient,
   type MessagingClientEvents,
 } from "./client/messaging-client.js";
+// For hosts that drive mqtt.js themselves (the @sfn/runtime transport): PUBACKs in arrival order
+// while handlers finish in any order (ADR-11).
+export {
+  AckSequencer,
+  type AckSlot,
+  DEFER_ACK,
+  PubackReason,
+} from "./connection/ack-sequencer.js";
 export type { BrokerOptions, ProtocolLevel } from "./connection/connection-options.js";
 export { type MessagingErrorCode, MessagingErrorCodes } from "./errors/messaging-error-codes.js";
 export type { BackoffOptions } from "./internal/backoff.js";

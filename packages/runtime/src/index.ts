@@ -27,6 +27,7 @@ export {
   createClient,
   type ServiceClient,
 } from "./client/create-client.js";
+export { authenticatorOptionsFrom } from "./config/authenticator-options.js";
 export { loadRuntimeConfig, type RuntimeConfig } from "./config/runtime-config.js";
 export {
   ensureDeadLetterTable,

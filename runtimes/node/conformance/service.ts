@@ -8,6 +8,7 @@ import { createAuthorizerFactory } from "@sfn/authorizer";
 import { type ServiceContract, SfnError } from "@sfn/contracts";
 import {
   ANONYMOUS_USER,
+  authenticatorOptionsFrom,
   jsonLogger,
   loadRuntimeConfig,
   mqttTransport,
@@ -48,18 +49,8 @@ async function main(): Promise<void> {
     // Discovery in the background: the service becomes ready while the issuer is down and answers
     // `issuer_unavailable` until it is back (auth.token.issuer-unavailable).
     options.authenticator = await createAuthenticator(config.oidcIssuer, {
-      audience: config.oidcAudience,
-      allowInsecureRequests: config.allowInsecureIssuer,
+      ...authenticatorOptionsFrom(config),
       discovery: { background: true, attempts: 3 },
-      ...(config.oidcMode ? { mode: config.oidcMode } : {}),
-      ...(config.oidcResourceClientId
-        ? {
-            introspection: {
-              clientId: config.oidcResourceClientId,
-              clientSecret: config.oidcResourceClientSecret!,
-            },
-          }
-        : {}),
     });
   }
   Object.assign(options, broken(breakMode, config));

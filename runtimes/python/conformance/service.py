@@ -18,30 +18,17 @@ from typing import Any, ClassVar
 from sfn_runtime.datastore import PostgresAuthorizer, PostgresDataStore
 from sfn_runtime.errors import (
     BusinessLogicError,
-    ConflictError,
-    ForbiddenError,
     NotFoundError,
     SfnError,
     SfnSystemError,
-    SfnTimeoutError,
-    UnauthorizedError,
     ValidationError,
+    error_from_info,
 )
 from sfn_runtime.generated.wire_types import UserContext
 from sfn_runtime.host import CallContext, function, service
 from sfn_runtime.messaging import BoundMessaging
 
 SERVICE = "Conformance"
-_ERRORS: dict[str, type[SfnError]] = {
-    "ValidationError": ValidationError,
-    "BusinessLogicError": BusinessLogicError,
-    "SystemError": SfnSystemError,
-    "TimeoutError": SfnTimeoutError,
-    "Unauthorized": UnauthorizedError,
-    "Forbidden": ForbiddenError,
-    "NotFound": NotFoundError,
-    "Conflict": ConflictError,
-}
 _ATTEMPTS_KEPT = 100_000
 
 
@@ -50,15 +37,9 @@ class NotConfiguredError(SfnSystemError):
 
 
 def _typed_error(parameters: dict[str, Any]) -> SfnError:
-    kind = _ERRORS[parameters.get("type", "SystemError")]
-    options: dict[str, Any] = {}
-    if "code" in parameters:
-        options["code"] = parameters["code"]
-    if "details" in parameters:
-        options["details"] = parameters["details"]
-    if "retryable" in parameters:
-        options["retryable"] = parameters["retryable"]
-    return kind(f"conformance: {parameters.get('type', 'SystemError')} requested", **options)
+    """`fail`'s error: its type, code, details and retryable as given, the rest the type's defaults."""
+    kind = parameters.get("type", "SystemError")
+    return error_from_info({**parameters, "type": kind, "message": f"conformance: {kind} requested"})
 
 
 @service(SERVICE)

@@ -3,6 +3,7 @@ import { canonicalSchemas } from "../generated/schemas.generated.js";
 import type { ErrorType } from "../generated/wire-types.generated.js";
 import {
   BusinessLogicError,
+  errorClassFor,
   errorFromInfo,
   SystemError,
   TimeoutError,
@@ -19,6 +20,13 @@ describe("error model", () => {
       expect(SfnError.isInstance(error)).toBe(true);
       expect(errorFromInfo(error.toErrorInfo())).toMatchObject({ type, code: "APP_CODE", details: { a: 1 } });
     }
+  });
+
+  it("maps each ErrorType to its class, and an unknown type to SystemError", () => {
+    for (const type of canonicalSchemas.ErrorType.enum as readonly ErrorType[]) {
+      expect(new (errorClassFor(type))("m").type).toBe(type);
+    }
+    expect(new (errorClassFor("Gone" as ErrorType))("m").type).toBe("SystemError");
   });
 
   it("derives a default code and retryability", () => {

@@ -41,7 +41,7 @@ export class ConflictError extends SfnError {
   readonly type = "Conflict" as const;
 }
 
-type SfnErrorClass = new (message: string, options?: SfnErrorOptions) => SfnError;
+export type SfnErrorClass = new (message: string, options?: SfnErrorOptions) => SfnError;
 
 const classByType: Record<ErrorType, SfnErrorClass> = {
   ValidationError,
@@ -54,9 +54,14 @@ const classByType: Record<ErrorType, SfnErrorClass> = {
   Conflict: ConflictError,
 };
 
+/** The error class of a wire `ErrorType`; an unknown type maps to SystemError (P-ERR-7). */
+export function errorClassFor(type: ErrorType): SfnErrorClass {
+  return classByType[type] ?? SystemError;
+}
+
 /** Rebuilds the typed error from its wire form (e.g. an error reply). */
 export function errorFromInfo(info: ErrorInfo): SfnError {
-  const ErrorClass = classByType[info.type] ?? SystemError;
+  const ErrorClass = errorClassFor(info.type);
   return new ErrorClass(info.message, { code: info.code, details: info.details, retryable: info.retryable });
 }
 

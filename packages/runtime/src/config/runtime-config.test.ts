@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { authenticatorOptionsFrom } from "./authenticator-options.js";
 import { loadRuntimeConfig } from "./runtime-config.js";
 
 function settingOf(env: Record<string, string>): unknown {
@@ -30,6 +31,27 @@ describe("loadRuntimeConfig", () => {
     });
     expect(config).toMatchObject({ mqttProtocolVersion: 4, databaseUrl: "pglite:///tmp/sfn-dev/db" });
     expect(loadRuntimeConfig({ SFN_MQTT_URL: "mqtt://x" }).mqttProtocolVersion).toBe(5);
+  });
+
+  it("turns the SFN_OIDC_* settings into authenticator options", () => {
+    const base = { SFN_MQTT_URL: "mqtt://x", SFN_OIDC_ISSUER: "http://i", SFN_OIDC_AUDIENCE: "urn:a" };
+    expect(authenticatorOptionsFrom(loadRuntimeConfig(base))).toEqual({
+      audience: "urn:a",
+      allowInsecureRequests: false,
+    });
+    const introspecting = loadRuntimeConfig({
+      ...base,
+      SFN_OIDC_ALLOW_INSECURE: "true",
+      SFN_OIDC_MODE: "introspection",
+      SFN_OIDC_RESOURCE_CLIENT_ID: "rs",
+      SFN_OIDC_RESOURCE_CLIENT_SECRET: "rs-secret",
+    });
+    expect(authenticatorOptionsFrom(introspecting)).toEqual({
+      audience: "urn:a",
+      allowInsecureRequests: true,
+      mode: "introspection",
+      introspection: { clientId: "rs", clientSecret: "rs-secret" },
+    });
   });
 
   it("reads the introspection mode, its client and property mirroring", () => {

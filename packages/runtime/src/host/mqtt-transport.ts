@@ -1,9 +1,9 @@
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { serviceTopic, sharedServiceSubscription } from "@sfn/contracts";
+import { AckSequencer, DEFER_ACK } from "@sfn/messaging";
 import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
 import type { RuntimeLogger } from "../observability/logger.js";
-import { AckSequencer, DEFER_ACK } from "./ack-sequencer.js";
 import { useUncachedPacketNumbers } from "./mqtt-packet-numbers.js";
 import type { HostTransport, InboundMessage } from "./transport.js";
 
@@ -103,8 +103,9 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
         let acknowledge: (() => void) | undefined;
         if (perConnection > 1 && packet.qos === 1 && packet.messageId !== undefined) {
           const stream = client.stream as unknown as Duplex;
-          if (sequencer?.stream !== stream) sequencer = new AckSequencer(stream);
-          acknowledge = sequencer.track(packet.messageId);
+          if (sequencer?.stream !== stream) sequencer = new AckSequencer(stream, protocolVersion);
+          const slot = sequencer.track(packet.messageId);
+          acknowledge = () => slot.complete();
         }
         const payload = Buffer.isBuffer(packet.payload) ? packet.payload : Buffer.from(packet.payload);
         const props = packet.properties;

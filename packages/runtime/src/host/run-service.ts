@@ -4,6 +4,7 @@ import type { SqlDriver } from "@sfn/datastore";
 import { createMessagingClient } from "@sfn/messaging";
 import { pino } from "pino";
 import type { ServiceDefinition } from "../authoring/define-service.js";
+import { authenticatorOptionsFrom } from "../config/authenticator-options.js";
 import { loadRuntimeConfig } from "../config/runtime-config.js";
 import { type HealthServer, startHealthServer } from "../observability/health-server.js";
 import type { RuntimeLogger } from "../observability/logger.js";
@@ -48,19 +49,7 @@ export async function runService(
   const authenticator =
     overrides.authenticator ??
     (config.oidcIssuer
-      ? await createAuthenticator(config.oidcIssuer, {
-          audience: config.oidcAudience!,
-          allowInsecureRequests: config.allowInsecureIssuer,
-          ...(config.oidcMode ? { mode: config.oidcMode } : {}),
-          ...(config.oidcResourceClientId
-            ? {
-                introspection: {
-                  clientId: config.oidcResourceClientId,
-                  clientSecret: config.oidcResourceClientSecret!,
-                },
-              }
-            : {}),
-        })
+      ? await createAuthenticator(config.oidcIssuer, authenticatorOptionsFrom(config))
       : undefined);
   const dataStores =
     overrides.dataStores ??

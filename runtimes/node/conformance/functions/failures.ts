@@ -1,31 +1,8 @@
-import {
-  BusinessLogicError,
-  ConflictError,
-  type ErrorType,
-  ForbiddenError,
-  NotFoundError,
-  type SfnError,
-  type SfnErrorOptions,
-  SystemError,
-  TimeoutError,
-  UnauthorizedError,
-  ValidationError,
-} from "@sfn/contracts";
+import { BusinessLogicError, type ErrorType, errorClassFor, type SfnErrorOptions } from "@sfn/contracts";
 import type { CallContext } from "@sfn/runtime";
 import type { ConformanceSettings } from "../settings.js";
 import { sleep } from "../sleep.js";
 import { dataStoreOf } from "./require.js";
-
-const errorClasses: Record<ErrorType, new (message: string, options?: SfnErrorOptions) => SfnError> = {
-  ValidationError,
-  BusinessLogicError,
-  SystemError,
-  TimeoutError,
-  Unauthorized: UnauthorizedError,
-  Forbidden: ForbiddenError,
-  NotFound: NotFoundError,
-  Conflict: ConflictError,
-};
 
 export interface FailInput {
   type?: ErrorType;
@@ -64,7 +41,7 @@ export function failureFunctions(settings: ConformanceSettings) {
         await dataStoreOf(ctx).insert("effects", { callId: ctx.callId, attempt }, { signal: ctx.signal });
       }
       if (p.untyped) throw new DeliberateUntypedFailure(`deliberate untyped failure (attempt ${attempt})`);
-      const ErrorClass = errorClasses[p.type ?? "SystemError"];
+      const ErrorClass = errorClassFor(p.type ?? "SystemError");
       throw new ErrorClass(`deliberate ${p.type ?? "SystemError"} (attempt ${attempt})`, errorOptions(p));
     },
 
