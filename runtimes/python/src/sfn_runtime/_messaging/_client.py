@@ -17,6 +17,7 @@ from .._wire._envelope import (
     create_message_envelope,
     decode_envelope,
     encode_envelope,
+    now_ms,
 )
 from .._wire._ids import new_session_id
 from .._wire._properties import mqtt_properties_for
@@ -167,9 +168,12 @@ class MessagingClient:
         assert envelope.call_id is not None
         future: asyncio.Future[Envelope] = asyncio.get_running_loop().create_future()
         self._pending[envelope.call_id] = future
+        # The wait ends at the envelope's deadline, not timeout_ms after the publish returned: the callee
+        # stops at that same instant (P-TIME-6), and a late timer would let its SFN_TIMEOUT win the race.
+        deadline_ms = int(envelope.headers["deadline"])
         try:
             await self.publish_envelope(topic, envelope)
-            reply = await asyncio.wait_for(future, timeout_ms / 1000)
+            reply = await asyncio.wait_for(future, max(0, deadline_ms - now_ms()) / 1000)
         except asyncio.TimeoutError:
             raise SfnTimeoutError(
                 f"no reply within {timeout_ms} ms", code=ErrorCodes.REPLY_TIMEOUT, retryable=True
