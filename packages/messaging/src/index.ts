@@ -23,6 +23,7 @@ export {
   PubackReason,
 } from "./connection/ack-sequencer.js";
 export type { BrokerOptions, ProtocolLevel } from "./connection/connection-options.js";
+export { createMqttClient } from "./connection/create-mqtt-client.js";
 export { type MessagingErrorCode, MessagingErrorCodes } from "./errors/messaging-error-codes.js";
 export type { BackoffOptions } from "./internal/backoff.js";
 export type { MessagingLogger } from "./internal/logger.js";

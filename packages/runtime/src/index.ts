@@ -40,8 +40,11 @@ export { devGrantsSeeder, loadService } from "./entry/load-service.js";
 export {
   type LoadedServiceConfig,
   loadServiceConfig,
+  type PythonEntry,
   SERVICE_CONFIG_FILE,
+  SERVICE_LANGUAGES,
   type ServiceConfig,
+  type ServiceLanguage,
 } from "./entry/service-config.js";
 export { type CircuitBreakerPolicy, DEFAULT_CIRCUIT_BREAKER } from "./host/database-guard.js";
 export { ANONYMOUS_USER } from "./host/execute.js";

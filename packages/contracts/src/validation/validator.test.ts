@@ -1,3 +1,5 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
 import { describe, expect, it } from "vitest";
 import { loadOperations } from "../../scripts/canonical-sources.js";
 import { canonicalSchemas } from "../generated/schemas.generated.js";
@@ -6,6 +8,16 @@ import { type WireTypeName, WireValidator } from "./validator.js";
 const validator = new WireValidator();
 
 describe("canonical schemas", () => {
+  it("are valid JSON Schema 2020-12 (the validator skips this check at run time)", () => {
+    const ajv = new Ajv2020({ strict: true, strictRequired: false, allowUnionTypes: true });
+    addFormats.default(ajv);
+    for (const schema of Object.values(canonicalSchemas)) {
+      expect(ajv.validateSchema(schema as object), JSON.stringify(ajv.errors)).toBe(true);
+    }
+    const broken = { $id: "urn:test:broken", type: "object", properties: { a: { type: "strin" } } };
+    expect(ajv.validateSchema(broken)).toBe(false);
+  });
+
   it("all compile under ajv strict mode", () => {
     for (const name of Object.keys(canonicalSchemas)) {
       expect(() => validator.validate(name as WireTypeName, {})).not.toThrow();

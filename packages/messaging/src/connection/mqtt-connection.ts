@@ -1,12 +1,12 @@
 import { EventEmitter } from "node:events";
 import { SystemError } from "@sfn/contracts";
-import { connect, type IClientOptions, type IConnackPacket, type IPublishPacket, MqttClient } from "mqtt";
+import type { IClientOptions, IConnackPacket, IPublishPacket, MqttClient } from "mqtt";
 import { MessagingErrorCodes } from "../errors/messaging-error-codes.js";
 import { Backoff } from "../internal/backoff.js";
 import type { SafeLogger } from "../internal/logger.js";
 import { parseBrokerUrl, redactBrokerUrl } from "./broker-address.js";
 import type { BrokerOptions, ConnectionSpec } from "./connection-options.js";
-import { noDelayStreamBuilder } from "./stream-builder.js";
+import { createMqttClient } from "./create-mqtt-client.js";
 
 /**
  * CONNACK refusals about the client's credentials: MQTT 3.1.1 return codes 4 (bad user name or password)
@@ -59,26 +59,21 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
       resubscribe: true,
       queueQoSZero: true,
     };
-    const address = parseBrokerUrl(broker.url);
     // Explicit options win over credentials written into the URL (mqtt://user:secret@host).
-    const username = broker.username ?? address.username;
-    const password = broker.password ?? address.password;
-    if (username !== undefined) options.username = username;
-    if (password !== undefined) options.password = password;
+    if (broker.username !== undefined) options.username = broker.username;
+    if (broker.password !== undefined) options.password = broker.password;
     if (version === 5) {
       options.properties = {
         sessionExpiryInterval: spec.persistentSession ? spec.sessionExpirySeconds : 0,
         ...(spec.receiveMaximum === undefined ? {} : { receiveMaximum: spec.receiveMaximum }),
       };
     }
-    if (address.transport === "websocket") {
+    if (parseBrokerUrl(broker.url).transport === "websocket") {
       log.info("WebSocket transport: TCP_NODELAY cannot be set by this client", {
-        url: redactBrokerUrl(address.url),
+        url: redactBrokerUrl(broker.url),
       });
-      this.mqtt = connect(address.url, { ...options, ...(broker.tls as IClientOptions | undefined) });
-    } else {
-      this.mqtt = new MqttClient(noDelayStreamBuilder(address, broker.tls), options);
     }
+    this.mqtt = createMqttClient(broker.url, options, broker.tls);
     // Attached before connect(): the broker may send queued session messages right after CONNACK.
     this.mqtt.handleMessage = onPublish;
     this.#wireEvents();

@@ -15,7 +15,7 @@ describe("loadRuntimeConfig", () => {
   it("reads defaults", () => {
     const config = loadRuntimeConfig({ SFN_MQTT_URL: "mqtt://127.0.0.1:1883" });
     expect(config).toMatchObject({
-      concurrency: 16,
+      concurrency: 64,
       connections: 2,
       dedup: true,
       dedupTtlSeconds: 86_400,

@@ -8,7 +8,7 @@ export interface RuntimeConfig {
   mqttProtocolVersion: 4 | 5;
   mqttUsername: string | undefined;
   mqttPassword: string | undefined;
-  /** SFN_CONCURRENCY: calls handled at once (default 16). */
+  /** SFN_CONCURRENCY: calls handled at once (default 64). */
   concurrency: number;
   /** SFN_CONNECTIONS: connections in the shared-subscription group they are spread over (default 2). */
   connections: number;
@@ -122,7 +122,7 @@ export function loadRuntimeConfig(env: Env = process.env): RuntimeConfig {
     mqttProtocolVersion: protocolLevel(env),
     mqttUsername: env.SFN_MQTT_USERNAME || undefined,
     mqttPassword: env.SFN_MQTT_PASSWORD || undefined,
-    concurrency: integer(env, "SFN_CONCURRENCY", 16, 1, 1024),
+    concurrency: integer(env, "SFN_CONCURRENCY", 64, 1, 1024),
     connections: integer(env, "SFN_CONNECTIONS", 2, 1, 64),
     replicaId: env.SFN_REPLICA_ID || hostname().replace(/[^A-Za-z0-9_-]/g, "-"),
     topicPrefix: env.SFN_TOPIC_PREFIX || undefined,

@@ -19,6 +19,12 @@ function isDefinition(value: unknown): value is ServiceDefinition {
  * export, either a `defineService(...)` result or an `@service` class (bound to the config's contract).
  */
 export async function loadService(loaded: LoadedServiceConfig): Promise<ServiceDefinition> {
+  if (loaded.language !== "node") {
+    throw new ValidationError(
+      `${loaded.file}: a ${loaded.language} service is hosted by its own runtime, not sfn-runtime for Node (Python: python -m sfn_runtime ${loaded.python?.spec ?? "<module:Class>"} contract.json)`,
+      { code: "SFN_SERVICE_CONFIG_INVALID", details: { file: loaded.file, field: "language" } },
+    );
+  }
   const module = (await import(pathToFileURL(loaded.entry).href)) as Record<string, unknown>;
   const exported = module.service ?? module.default;
   let definition: ServiceDefinition | undefined;

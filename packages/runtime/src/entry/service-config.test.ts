@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,6 +17,7 @@ describe("sfn.config.json", () => {
   const write = (files: Record<string, unknown>) => {
     dir = mkdtempSync(join(tmpdir(), "sfn-config-"));
     for (const [name, content] of Object.entries(files)) {
+      mkdirSync(join(dir, name, ".."), { recursive: true });
       writeFileSync(join(dir, name), typeof content === "string" ? content : JSON.stringify(content));
     }
     return dir;
@@ -99,5 +100,64 @@ describe("sfn.config.json", () => {
       JSON.stringify({ name: "Greeter", contract: "contract.json", entry: "other.mjs" }),
     );
     await expect(loadService(loadServiceConfig(dir))).rejects.toThrow(/exports service 'Other'/);
+  });
+
+  describe("language", () => {
+    const python = (entry: string, extra: Record<string, unknown> = {}) =>
+      write({
+        "sfn.config.json": { name: "Greeter", contract: "contract.json", entry, ...extra },
+        "contract.json": contract,
+        "greeter/__init__.py": "",
+        "greeter/service.py": "",
+      });
+
+    it("is node by default, and python for a .py entry (class: the service name, or after ':')", () => {
+      write({
+        "sfn.config.json": { name: "Greeter", contract: "contract.json", entry: "service.mjs" },
+        "contract.json": contract,
+        "service.mjs": "",
+      });
+      expect(loadServiceConfig(dir)).toMatchObject({ language: "node" });
+      expect(loadServiceConfig(dir).python).toBeUndefined();
+      const inferred = loadServiceConfig(python("greeter/service.py"));
+      expect(inferred).toMatchObject({
+        language: "python",
+        entry: join(dir, "greeter/service.py"),
+        python: { module: "greeter.service", attribute: "Greeter", spec: "greeter.service:Greeter" },
+      });
+      expect(
+        loadServiceConfig(python("./greeter/service.py:GreeterImpl", { language: "python" })).python,
+      ).toEqual({ module: "greeter.service", attribute: "GreeterImpl", spec: "greeter.service:GreeterImpl" });
+      expect(loadServiceConfig(python("greeter/__init__.py")).python?.spec).toBe("greeter:Greeter");
+    });
+
+    it.each([
+      [
+        "an unknown language",
+        "greeter/service.py",
+        { language: "ruby" },
+        /\/language must be equal to one of/,
+      ],
+      [
+        "node with a .py entry",
+        "greeter/service.py",
+        { language: "node" },
+        /is a Python module, but language is 'node'/,
+      ],
+      ["python with another entry", "greeter/service.js", { language: "python" }, /needs a Python entry/],
+      ["a path that is no import path", "../greeter/service.py", {}, /every part must be an identifier/],
+      ["a missing module", "greeter/other.py", {}, /entry greeter\/other\.py not found/],
+      ["a class name that is no identifier", "greeter/service.py:Not-A-Class", {}, /not a Python class name/],
+    ])("rejects %s with a ValidationError", (_title, entry, extra, message) => {
+      const error = failure(python(entry, extra));
+      expect(error).toMatchObject({ type: "ValidationError", code: "SFN_SERVICE_CONFIG_INVALID" });
+      expect(error.message).toMatch(message);
+    });
+
+    it("the Node host refuses a Python service with the command that starts it", async () => {
+      await expect(loadService(loadServiceConfig(python("greeter/service.py")))).rejects.toThrow(
+        /python service is hosted by its own runtime.*python -m sfn_runtime greeter\.service:Greeter/,
+      );
+    });
   });
 });

@@ -1,8 +1,8 @@
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { serviceTopic, sharedServiceSubscription } from "@sfn/contracts";
-import { AckSequencer, DEFER_ACK } from "@sfn/messaging";
-import mqtt, { type IPublishPacket, type MqttClient } from "mqtt";
+import { AckSequencer, createMqttClient, DEFER_ACK } from "@sfn/messaging";
+import type { IPublishPacket, MqttClient } from "mqtt";
 import type { RuntimeLogger } from "../observability/logger.js";
 import { useUncachedPacketNumbers } from "./mqtt-packet-numbers.js";
 import type { HostTransport, InboundMessage } from "./transport.js";
@@ -36,6 +36,8 @@ export interface MqttTransportOptions {
   logger: RuntimeLogger;
 }
 
+/** How long closing waits for the broker's acknowledgements of our last replies. */
+const CLOSE_WAIT_MS = 2000;
 const DEBUG_MQTTJS = /mqttjs|\*/.test(process.env.DEBUG ?? "");
 const noLog = () => {};
 
@@ -70,7 +72,7 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
 
   const connectOne = (index: number, handler: (m: InboundMessage) => Promise<void>) =>
     new Promise<MqttClient>((resolve, reject) => {
-      const client = mqtt.connect(options.url, {
+      const client = createMqttClient(options.url, {
         protocolVersion,
         clientId: `sfn-${options.serviceName}-${options.replicaId}-${index}`,
         clean: false,
@@ -184,28 +186,56 @@ export function mqttTransport(options: MqttTransportOptions): HostTransport {
       }
     },
     async drain(graceMs) {
-      accepting = false;
-      // Not awaited: the UNSUBACK queues behind a running handler in mqtt.js's packet pipeline.
-      for (const c of clients) c.unsubscribe(filter, () => undefined);
-      if (running === 0) return;
-      let timer: NodeJS.Timeout | undefined;
-      await new Promise<void>((resolve) => {
-        idle = resolve;
-        timer = setTimeout(resolve, graceMs);
-      });
-      idle = undefined;
-      clearTimeout(timer);
+      const deadline = Date.now() + graceMs;
+      const untilDeadline = (work: Promise<unknown>) => {
+        let timer: NodeJS.Timeout | undefined;
+        return Promise.race([
+          work,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+          }),
+        ]).finally(() => clearTimeout(timer));
+      };
+      // Calls keep being taken until each connection's UNSUBACK: the broker may have sent some after we
+      // decided to stop, and one never acknowledged would wait in this session for a replica that may
+      // not come back. The UNSUBACK can queue behind a running handler in mqtt.js's packet pipeline, so
+      // the wait is bounded by the grace period like the calls themselves.
+      await untilDeadline(
+        Promise.all(
+          clients.map((c) => new Promise<void>((resolve) => c.unsubscribe(filter, () => resolve()))),
+        ),
+      );
+      if (running > 0) {
+        await untilDeadline(
+          new Promise<void>((resolve) => {
+            idle = resolve;
+          }),
+        );
+        idle = undefined;
+      }
+      accepting = false; // anything later stays unacknowledged: redelivered to the resumed session
     },
     async close(closeOptions = {}) {
+      const disconnect =
+        closeOptions.leave && protocolVersion === 5
+          ? { properties: { sessionExpiryInterval: 0 } }
+          : undefined;
+      // A graceful end waits for the PUBACKs of our replies; a call refused after the drain stalls
+      // mqtt.js's packet pipeline in front of them (it is never acknowledged, by design). So the wait is
+      // bounded: then the socket is dropped, which the broker treats like any lost connection.
       await Promise.all(
-        clients.map((c) =>
-          c.endAsync(
-            false,
-            closeOptions.leave && protocolVersion === 5
-              ? { properties: { sessionExpiryInterval: 0 } }
-              : undefined,
-          ),
-        ),
+        clients.map((c) => {
+          let timer: NodeJS.Timeout | undefined;
+          return Promise.race([
+            c.endAsync(false, disconnect),
+            new Promise<void>((resolve) => {
+              timer = setTimeout(() => {
+                (c.stream as unknown as Duplex | undefined)?.destroy();
+                resolve();
+              }, CLOSE_WAIT_MS);
+            }),
+          ]).finally(() => clearTimeout(timer));
+        }),
       );
       clients.length = 0;
     },

@@ -36,7 +36,8 @@ export async function runService(
   const { prepareEmbeddedDatabase, ...overrides } = options;
   const config = loadRuntimeConfig(env);
   useUncachedPacketNumbers(); // before the first mqtt.js connection of the process (the functions' client)
-  const logger = pino({ level: config.logLevel, base: { service: service.name, replica: config.replicaId } });
+  // The host adds `service` to its own lines (a child logger); here only the replica, so it is not twice.
+  const logger = pino({ level: config.logLevel, base: { replica: config.replicaId } });
   const needsToken = Object.values(service.contract.functions).some((f) => f.authenticated !== false);
   if (needsToken && !config.oidcIssuer && !overrides.authenticator) {
     throw new ValidationError("missing setting SFN_OIDC_ISSUER", { details: { setting: "SFN_OIDC_ISSUER" } });
@@ -46,24 +47,26 @@ export async function runService(
       details: { setting: "SFN_OIDC_AUDIENCE" },
     });
   }
-  const authenticator =
+  // Independent of each other: connect all three at once (start-up time is deploy time). If one fails,
+  // the others are closed again, so the process exits with the error instead of hanging on a socket.
+  const authenticating =
     overrides.authenticator ??
     (config.oidcIssuer
-      ? await createAuthenticator(config.oidcIssuer, authenticatorOptionsFrom(config))
+      ? createAuthenticator(config.oidcIssuer, authenticatorOptionsFrom(config))
       : undefined);
-  const dataStores =
+  const opening =
     overrides.dataStores ??
     (config.databaseUrl
-      ? await openDatabase({
+      ? openDatabase({
           url: config.databaseUrl,
           database: config.database,
           prepareEmbedded: prepareEmbeddedDatabase,
         })
       : undefined);
   // Functions' own messaging (nested calls, notifications): one @sfn/messaging client, bound per call.
-  const messagingClient = overrides.messagingFor
+  const connecting = overrides.messagingFor
     ? undefined
-    : await createMessagingClient({
+    : createMessagingClient({
         url: config.mqttUrl,
         username: config.mqttUsername,
         password: config.mqttPassword,
@@ -72,6 +75,17 @@ export async function runService(
         topicPrefix: config.topicPrefix,
         mirrorProperties: config.mirrorProperties,
       });
+  let started: [Awaited<typeof authenticating>, Awaited<typeof opening>, Awaited<typeof connecting>];
+  try {
+    started = await Promise.all([authenticating, opening, connecting]);
+  } catch (error) {
+    await Promise.allSettled([
+      overrides.dataStores ? undefined : Promise.resolve(opening).then((stores) => stores?.close()),
+      Promise.resolve(connecting).then((client) => client?.close()),
+    ]);
+    throw error;
+  }
+  const [authenticator, dataStores, messagingClient] = started;
   const host = createServiceHost({
     service,
     mqttUrl: config.mqttUrl,
@@ -95,12 +109,20 @@ export async function runService(
     mirrorProperties: config.mirrorProperties,
     ...overrides,
   });
-  await host.start();
+  try {
+    await host.start();
+  } catch (error) {
+    await Promise.allSettled([
+      messagingClient?.close(),
+      overrides.dataStores ? undefined : dataStores?.close(),
+    ]);
+    throw error;
+  }
   const health = config.httpPort === undefined ? undefined : await startHealthServer(host, config.httpPort);
   let stopping: Promise<void> | undefined;
   const shutdown = () => {
     stopping ??= (async () => {
-      logger.info("shutting down");
+      logger.info({ service: service.name }, "shutting down");
       await host.stop({ graceMs: config.shutdownGraceMs });
       await health?.close();
       await messagingClient?.close();

@@ -22,7 +22,7 @@ export interface ServiceHostOptions {
   mqttPassword?: string;
   /** A ready transport (tests, other clients); replaces the built-in mqtt.js one. */
   transport?: HostTransport;
-  /** Calls handled at once by this replica; default 16. */
+  /** Calls handled at once by this replica; default 64. */
   concurrency?: number;
   /**
    * Connections in the shared-subscription group the calls are spread over; default min(2, concurrency);
@@ -111,7 +111,7 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
   }
   const logger = (options.logger ?? jsonLogger()).child({ service: service.name });
   const metrics = createMetrics(service.name);
-  const concurrency = options.concurrency ?? 16;
+  const concurrency = options.concurrency ?? 64;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError("concurrency must be a positive integer", {
       details: { setting: "concurrency" },
