@@ -9,7 +9,7 @@ export {
   pgliteExecutor,
 } from "./driver/pglite-driver.js";
 export { type PgliteSocket, type PgliteSocketOptions, servePglite } from "./driver/pglite-socket.js";
-export type { QueryOptions, SqlDriver, SqlExecutor } from "./driver/sql-driver.js";
+export type { QueryOptions, SqlDriver, SqlExecutor, SqlStatement } from "./driver/sql-driver.js";
 export { type DataStoreErrorCode, DataStoreErrorCodes } from "./errors/codes.js";
 export { errorFromDriver, errorFromSql, type SqlErrorInfo } from "./errors/map-error.js";
 export {

@@ -2,7 +2,7 @@ import { abortError, throwIfAborted } from "@sfn/contracts";
 import pg from "pg";
 import { AuditAfterRollback } from "../audit/audit-after-rollback.js";
 import { errorFromDriver, runCallback, transactionError } from "../errors/map-error.js";
-import type { QueryOptions, SqlDriver, SqlExecutor } from "./sql-driver.js";
+import type { QueryOptions, SqlDriver, SqlExecutor, SqlStatement } from "./sql-driver.js";
 
 export interface PgDriverOptions {
   /** An existing pool (not closed by the driver), or a connection string to open one. */
@@ -59,10 +59,62 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
         client.release(broken);
       }
     },
+    async compactTransaction(first, fn) {
+      const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+      const audit = new AuditAfterRollback();
+      let broken = false;
+      try {
+        const opened = (await client.query(
+          `BEGIN; ${inlined(client, first)}`,
+        )) as unknown as pg.QueryResult[];
+        const { value, last } = await runCallback(() =>
+          fn(pgClientExecutor(client, pool, audit), (opened[1]?.rows ?? []) as never[]),
+        );
+        if (last === undefined) await client.query("COMMIT");
+        else if (inlinedLength(last) > INLINE_LIMIT) {
+          // Quoting a large value char by char costs more than the round trip it saves.
+          await client.query(last.text, last.params as unknown[]);
+          await client.query("COMMIT");
+        } else await client.query(`${inlined(client, last)}; COMMIT`);
+        return value;
+      } catch (error) {
+        await client.query("ROLLBACK").catch(() => {
+          broken = true;
+        });
+        if (!broken) await audit.replay(pgClientExecutor(client, pool));
+        throw transactionError(error);
+      } finally {
+        client.release(broken);
+      }
+    },
     async close() {
       if (owned) await pool.end();
     },
   };
+}
+
+/** Above this many characters of string parameters, a statement is sent on its own (parameterised). */
+const INLINE_LIMIT = 16 * 1024;
+
+function inlinedLength(statement: SqlStatement): number {
+  let n = 0;
+  for (const p of statement.params) if (typeof p === "string") n += p.length;
+  return n;
+}
+
+/** The statement with its `$n` parameters written in as SQL literals (pg's escapeLiteral for strings). */
+function inlined(client: pg.ClientBase, statement: SqlStatement): string {
+  return statement.text.replace(/\$(\d+)/g, (_, n: string) => {
+    const value = statement.params[Number(n) - 1];
+    if (value === undefined) throw new TypeError(`statement parameter $${n} is missing`);
+    if (value === null) return "NULL";
+    if (typeof value === "boolean") return value ? "TRUE" : "FALSE";
+    if (typeof value === "number") {
+      if (!Number.isFinite(value)) throw new TypeError(`statement parameter $${n} is not a finite number`);
+      return String(value);
+    }
+    return client.escapeLiteral(value);
+  });
 }
 
 /**

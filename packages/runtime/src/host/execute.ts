@@ -14,7 +14,7 @@ import {
   type UserContext,
   ValidationError,
 } from "@sfn/contracts";
-import { processedCalls, type SqlExecutor } from "@sfn/datastore";
+import { processedCalls } from "@sfn/datastore";
 import type { CallContext, FunctionHandler } from "../authoring/call-context.js";
 import { PoisonDisposition } from "../authoring/poison.js";
 import type { RuntimeLogger } from "../observability/logger.js";
@@ -24,7 +24,7 @@ import { boundedMessaging } from "./bounded-messaging.js";
 import { guardedExecutor } from "./guarded-executor.js";
 import type { HostContext } from "./host-context.js";
 import { type LazyTransaction, lazyTransaction } from "./lazy-transaction.js";
-import { processedCallClaim, processedCallRecord } from "./processed-call-claim.js";
+import { claimStatement, isCallRecorded, recordStatement } from "./processed-call-claim.js";
 import { backoffDelay, sleep } from "./retry.js";
 import { withTimeLimit } from "./time-limit.js";
 
@@ -132,10 +132,9 @@ export interface EncodedReply {
   json: string;
 }
 
-async function attempt(
-  host: HostContext,
-  call: Call,
-): Promise<{ kind: "success" | "duplicate"; body: ReplyBody; json?: string }> {
+type AttemptOutcome = { kind: "success" | "duplicate"; body: ReplyBody; json?: string };
+
+async function attempt(host: HostContext, call: Call): Promise<AttemptOutcome> {
   const factory = host.dataStores;
   const signals = new AttemptSignals();
   if (!factory) {
@@ -168,39 +167,35 @@ async function attempt(
       if (lazy?.begun) await lazy.rollback();
     }
   }
+  const { name } = host.service;
+  const { callId } = call.envelope;
   return host.database
     .run(() =>
-      factory.driver.transaction(async (tx) => {
-        // One statement takes the call's advisory lock, which serialises concurrent duplicates
-        // (P-DEDUP-3), and then looks for the stored reply with a snapshot taken after the wait.
-        const stored = await processedCallClaim(tx, host.service.name, call.envelope.callId);
-        if (stored) return { kind: "duplicate" as const, body: stored as ReplyBody };
-        let guard: ReturnType<typeof guardedExecutor> | undefined;
-        const dataStore = () => {
-          guard = guardedExecutor(tx, signals.statements);
-          return factory.createDataStore(user, { transaction: guard.executor, callId: call.envelope.callId });
-        };
-        try {
-          const reply = await run(host, call, signals, dataStore);
-          await record(host, tx, call, reply.json);
-          return { kind: "success" as const, ...reply };
-        } finally {
-          guard?.close();
-        }
-      }),
+      factory.driver.compactTransaction<AttemptOutcome, { reply: unknown }>(
+        claimStatement(name, callId),
+        async (tx, [claimed]) => {
+          if (claimed?.reply) return { value: { kind: "duplicate", body: claimed.reply as ReplyBody } };
+          let guard: ReturnType<typeof guardedExecutor> | undefined;
+          const dataStore = () => {
+            guard = guardedExecutor(tx, signals.statements);
+            return factory.createDataStore(user, { transaction: guard.executor, callId });
+          };
+          try {
+            const reply = await run(host, call, signals, dataStore);
+            return {
+              value: { kind: "success", ...reply },
+              last: recordStatement(name, callId, reply.json, host.dedupTtlSeconds),
+            };
+          } finally {
+            guard?.close();
+          }
+        },
+      ),
     )
+    .catch((error: unknown) => {
+      throw isCallRecorded(error) ? new DuplicateCommitted() : error;
+    })
     .finally(() => signals.end());
-}
-
-async function record(host: HostContext, tx: SqlExecutor, call: Call, replyJson: string): Promise<void> {
-  const recorded = await processedCallRecord(
-    tx,
-    host.service.name,
-    call.envelope.callId,
-    replyJson,
-    host.dedupTtlSeconds,
-  );
-  if (!recorded) throw new DuplicateCommitted();
 }
 
 async function findStored(host: HostContext, call: Call): Promise<ReplyBody | undefined> {

@@ -1,33 +1,36 @@
-import type { SqlExecutor } from "@sfn/datastore";
+import { SfnError } from "@sfn/contracts";
+import type { SqlStatement } from "@sfn/datastore";
 
-// The runtime's statements on sfn.processed_calls inside a call's transaction (sql/0007, sql/0014).
+// The runtime's statements on sfn.processed_calls in a de-duplicated call's transaction (sql/0014, 0015),
+// sent with its BEGIN and with its COMMIT: a call that does no database work of its own costs two round
+// trips (driver.compactTransaction).
 
 /**
- * Takes the call's advisory lock (a concurrent duplicate waits here for the first transaction) and
- * returns the stored reply of a call already processed, or null: one round trip (sfn 0014).
+ * The first statement: takes the call's advisory lock, so a concurrent duplicate waits here for the
+ * first one, and returns the stored reply of a call already processed, or null.
  */
-export async function processedCallClaim(tx: SqlExecutor, service: string, callId: string): Promise<unknown> {
-  const [row] = await tx.query<{ reply: unknown }>("SELECT sfn.processed_call_claim($1, $2) AS reply", [
-    service,
-    callId,
-  ]);
-  return row?.reply ?? null;
+export function claimStatement(service: string, callId: string): SqlStatement {
+  return { text: "SELECT sfn.processed_call_claim($1, $2) AS reply", params: [service, callId] };
 }
 
 /**
- * Records the call's reply (its JSON text, as serialised for the wire) in the call's transaction; false
- * when the call was recorded already (the caller rolls back its own effects).
+ * The last statement: records the reply (its JSON text, as serialised for the wire), or raises Conflict
+ * SFN_CALL_RECORDED when a concurrent duplicate recorded the call first, which aborts the transaction
+ * and so rolls our effects back.
  */
-export async function processedCallRecord(
-  tx: SqlExecutor,
+export function recordStatement(
   service: string,
   callId: string,
   replyJson: string,
   ttlSeconds: number,
-): Promise<boolean> {
-  const [row] = await tx.query<{ recorded: boolean }>(
-    "SELECT sfn.processed_call_record($1, $2, $3::jsonb, $4) AS recorded",
-    [service, callId, replyJson, ttlSeconds],
-  );
-  return row?.recorded === true;
+): SqlStatement {
+  return {
+    text: "SELECT sfn.processed_call_record_strict($1, $2, $3::jsonb, $4)",
+    params: [service, callId, replyJson, ttlSeconds],
+  };
+}
+
+/** Whether `error` is the record statement's "a duplicate recorded this call first". */
+export function isCallRecorded(error: unknown): boolean {
+  return error instanceof SfnError && error.code === "SFN_CALL_RECORDED";
 }
