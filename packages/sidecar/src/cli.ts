@@ -2,7 +2,9 @@
 // sfn-sidecar: the pod's sidecar and the build → publish → deploy commands (`sfn build`, `sfn publish`,
 // `sfn deploy`, `sfn rollback`, `sfn undeploy`, `sfn catalog`, `sfn sidecar` route here).
 import { SfnError } from "@sfn/contracts";
-import { buildCommand, catalogCommand, deploymentCommand, publishCommand } from "./cli/pipeline-commands.js";
+import { USAGE_ERROR } from "./cli/args.js";
+import { deploymentCommand } from "./cli/deployment-command.js";
+import { buildCommand, catalogCommand, publishCommand } from "./cli/pipeline-commands.js";
 import { runSidecar, runSupervisor } from "./cli/run-sidecar.js";
 
 const usage = `usage: sfn-sidecar <command>
@@ -10,9 +12,9 @@ const usage = `usage: sfn-sidecar <command>
   supervise <app-link>                  the main container's process for the kubernetes driver
   build <service-dir> --version V --base HOST/REPO:TAG [--out DIR]
   publish <layout-dir> --repository HOST/REPO
-  deploy <app> <version> [--deadline MS] [--no-follow]
-  rollback <app> | undeploy <app>
-  catalog list [app] | show <app> <version> | approve <app> <version> [--breaking] | deprecate <app> <version>
+  deploy <app> <version> [--deadline MS] [--timeout MS] [--no-follow]
+  rollback <app> | undeploy <app>       [--deadline MS] [--timeout MS] [--no-follow]
+  catalog list [app] [--json] | show <app> <version> | approve <app> <version> [--breaking] | deprecate <app> <version>
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -54,6 +56,7 @@ main(process.argv.slice(2)).then(
       ? `${error.type} ${error.code}: ${error.message}`
       : String((error as Error)?.stack ?? error);
     process.stderr.write(`sfn-sidecar: ${message}\n`);
-    process.exitCode = 1;
+    // 0 success, 1 a failed request (its typed error above), 2 a usage error — as the sfn CLI.
+    process.exitCode = SfnError.isInstance(error) && error.code === USAGE_ERROR ? 2 : 1;
   },
 );

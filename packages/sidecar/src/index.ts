@@ -10,6 +10,7 @@ export {
 export { bundleService } from "./build/bundle.js";
 export { type DeployOptions, type DeployRequest, followDeployment, requestDeploy } from "./build/deploy.js";
 export { type PublishOptions, type PublishResult, publishApplication } from "./build/publish.js";
+export { pythonSources } from "./build/python-sources.js";
 export {
   DeploymentStore,
   type HeartbeatResult,
@@ -25,9 +26,10 @@ export { platformModulesDir } from "./launcher/modules-dir.js";
 export {
   ProcessLauncher,
   type ProcessLauncherOptions,
+  type RunningFunction,
   runtimeEntrypoint,
 } from "./launcher/process-launcher.js";
-export { supervise } from "./launcher/supervise.js";
+export { type SuperviseOptions, Supervisor, supervise } from "./launcher/supervise.js";
 export { isDigest, sha256Digest, verifyDigest } from "./oci/digest.js";
 export { APP_PREFIX, type BuiltLayer, buildLayer, type LayerFile, readLayer } from "./oci/layer.js";
 export { type LayoutImage, readLayout } from "./oci/layout.js";

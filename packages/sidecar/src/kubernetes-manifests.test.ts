@@ -59,6 +59,30 @@ describe("deploy/kubernetes", () => {
     expect(pod.containers[1].command).toContain("run");
   });
 
+  it("the function port is one fixed port: the supervisor's, the container's, the sidecar's check and the policy's", () => {
+    const pod = find("Deployment").spec.template.spec;
+    const [main, sidecar] = pod.containers;
+    const env = (name: string) => main.env.find((e: { name: string }) => e.name === name)?.value;
+    const port = Number(env("SFN_HTTP_PORT"));
+    expect(main.command).toContain("supervise");
+    expect(main.ports.find((p: { name: string }) => p.name === "http")?.containerPort).toBe(port);
+    expect(Number(find("ConfigMap").data.SFN_FUNCTION_HTTP_PORT)).toBe(port);
+    expect(sidecar.envFrom[0].configMapRef.name).toBe(find("ConfigMap").metadata.name);
+    const probePorts = pod.containers.flatMap((c: Record<string, { httpGet?: { port: unknown } }>) =>
+      ["readinessProbe", "livenessProbe", "startupProbe"].flatMap((k) => c[k]?.httpGet?.port ?? []),
+    );
+    const named = new Map<unknown, number>(
+      pod.containers.flatMap((c: { ports: { name: string; containerPort: number }[] }) =>
+        c.ports.map((p) => [p.name, p.containerPort] as const),
+      ),
+    );
+    const admitted = find("NetworkPolicy").spec.ingress.flatMap((r: { ports: { port: number }[] }) =>
+      r.ports.map((p) => p.port),
+    );
+    for (const probe of probePorts) expect(admitted).toContain(named.get(probe) ?? probe);
+    expect(admitted).toContain(port);
+  });
+
   it("the HPA scales the pool on a metric the sidecar exports", () => {
     const hpa = find("HorizontalPodAutoscaler");
     expect(hpa.spec.scaleTargetRef.name).toBe(find("Deployment").metadata.name);

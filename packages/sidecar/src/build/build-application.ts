@@ -1,8 +1,10 @@
+import { relative, sep } from "node:path";
 import { contractHash, generateContract, loadContract } from "@sfn/codegen";
-import { INTERFACE_HASH } from "@sfn/contracts";
-import { loadServiceConfig } from "@sfn/runtime";
+import { INTERFACE_HASH, ValidationError } from "@sfn/contracts";
+import { type LoadedServiceConfig, loadServiceConfig, type ServiceLanguage } from "@sfn/runtime";
+import { SidecarErrorCodes } from "../errors.js";
 import { sha256Digest } from "../oci/digest.js";
-import { buildLayer, type LayerFile } from "../oci/layer.js";
+import { APP_PREFIX, buildLayer, type LayerFile } from "../oci/layer.js";
 import { writeBlob, writeLayout } from "../oci/layout.js";
 import {
   Annotations,
@@ -14,6 +16,7 @@ import {
 import { formatReference, parseReference } from "../oci/reference.js";
 import { RegistryClient } from "../oci/registry-client.js";
 import { bundleService } from "./bundle.js";
+import { pythonSources } from "./python-sources.js";
 
 export interface BuildOptions {
   serviceDir: string;
@@ -35,6 +38,8 @@ export interface AppMetadata {
   interfaceHash: string;
   contractHash: string;
   baseImage: string;
+  /** The runtime that serves the application: `node` (absent in layers built before it existed) or `python`. */
+  language: ServiceLanguage;
 }
 
 export interface BuildResult extends AppMetadata {
@@ -45,13 +50,74 @@ export interface BuildResult extends AppMetadata {
 }
 
 const EPOCH = "1970-01-01T00:00:00Z";
+/** The application directory in the image (`/opt/sfn/app`). */
+const APP_DIR = `/${APP_PREFIX.slice(0, -1)}`;
 const json = (value: unknown): Uint8Array => Buffer.from(`${JSON.stringify(value, null, 2)}\n`);
 
+/** The base image's container config with these variables set (the base's values replaced). */
+function withEnv(
+  container: Record<string, unknown> | undefined,
+  vars: Record<string, string>,
+): Record<string, unknown> {
+  const base = Array.isArray(container?.Env) ? (container.Env as string[]) : [];
+  const Env = [
+    ...base.filter((entry) => !Object.hasOwn(vars, entry.split("=", 1)[0]!)),
+    ...Object.entries(vars).map(([name, value]) => `${name}=${value}`),
+  ];
+  return { ...container, Env, WorkingDir: APP_DIR };
+}
+
 /**
- * `sfn build`: validates the contract and generates its TypeScript glue (@sfn/codegen), bundles the
- * service (esbuild), writes a reproducible application layer and an OCI manifest + config that append it
- * to the base runtime image's layers, with the base digest and the interface hashes as annotations. No
- * Docker daemon: the base image's manifest and config are read from its registry.
+ * The service's own code in the layer, its entry as the rewritten sfn.config.json names it, and the
+ * contract glue from @sfn/codegen under generated/. Node: one esbuild bundle `service.mjs` and the
+ * TypeScript glue. Python: the entry's package as it is in the source tree (see pythonSources) and the
+ * Python glue as the package `generated` (`import generated.models` from the application directory).
+ */
+async function serviceCode(
+  loaded: LoadedServiceConfig,
+  contract: Parameters<typeof generateContract>[0],
+): Promise<{ files: LayerFile[]; entry: string; env?: Record<string, string> }> {
+  const asFiles = (glue: { path: string; content: string }[], prefix: string): LayerFile[] =>
+    glue.map((file) => ({ path: `${prefix}${file.path}`, content: Buffer.from(file.content) }));
+  if (loaded.language === "node") {
+    return {
+      entry: "service.mjs",
+      files: [
+        { path: "service.mjs", content: await bundleService(loaded.dir, loaded.entry) },
+        ...asFiles(await generateContract(contract, "typescript"), "generated/"),
+      ],
+    };
+  }
+  if (loaded.config.settings !== undefined) {
+    throw new ValidationError(
+      `${loaded.file}: settings are not passed to Python services yet (python -m sfn_runtime reads no sfn.config.json); read them from the environment instead`,
+      { code: SidecarErrorCodes.buildInvalid, details: { file: loaded.file, field: "settings" } },
+    );
+  }
+  const python = loaded.python!;
+  return {
+    // The Python base image's CMD is `python -m sfn_runtime "$SFN_SERVICE" "$SFN_CONTRACT"`: the
+    // application image runs as it is, the layer's code on the path.
+    env: {
+      PYTHONPATH: APP_DIR,
+      SFN_SERVICE: python.spec,
+      SFN_CONTRACT: `${APP_DIR}/contract.json`,
+      ...(loaded.config.database === undefined ? {} : { SFN_DATABASE: loaded.config.database }),
+    },
+    entry: `${relative(loaded.dir, loaded.entry).split(sep).join("/")}:${python.attribute}`,
+    files: [
+      ...pythonSources(loaded.dir, loaded.entry),
+      ...asFiles(await generateContract(contract, "python", { module: "generated" }), ""),
+    ],
+  };
+}
+
+/**
+ * `sfn build`: validates the contract and generates its glue (@sfn/codegen), takes the service's code
+ * (Node: an esbuild bundle; Python: the entry's package), writes a reproducible application layer and
+ * an OCI manifest + config that append it to the base runtime image's layers, with the base digest, the
+ * interface hashes and the language as annotations. No Docker daemon: the base image's manifest and
+ * config are read from its registry.
  */
 export async function buildApplication(options: BuildOptions): Promise<BuildResult> {
   const loaded = loadServiceConfig(options.serviceDir);
@@ -66,29 +132,35 @@ export async function buildApplication(options: BuildOptions): Promise<BuildResu
   ) as ImageConfig;
   const baseImage = formatReference({ ...baseRef, tag: undefined, digest: base.digest });
 
-  const glue = await generateContract(contract, "typescript");
   const metadata: AppMetadata = {
     app: loaded.config.name,
     version: options.version,
     interfaceHash,
     contractHash: hash,
     baseImage,
+    language: loaded.language,
   };
   const { dev: _dev, ...runtimeConfig } = loaded.config;
+  const code = await serviceCode(loaded, contract);
   const files: LayerFile[] = [
-    { path: "service.mjs", content: await bundleService(loaded.dir, loaded.entry) },
+    ...code.files,
     { path: "contract.json", content: json(loaded.contract) },
     {
       path: "sfn.config.json",
-      content: json({ ...runtimeConfig, contract: "contract.json", entry: "service.mjs" }),
+      content: json({
+        ...runtimeConfig,
+        language: loaded.language,
+        contract: "contract.json",
+        entry: code.entry,
+      }),
     },
     { path: "sfn-app.json", content: json(metadata) },
-    ...glue.map((file) => ({ path: `generated/${file.path}`, content: Buffer.from(file.content) })),
   ];
   const layer = await buildLayer(files);
 
   const config: ImageConfig = {
     ...baseConfig,
+    ...(code.env === undefined ? {} : { config: withEnv(baseConfig.config, code.env) }),
     created: EPOCH,
     rootfs: { type: "layers", diff_ids: [...baseConfig.rootfs.diff_ids, layer.diffId] },
     history: [
@@ -114,6 +186,7 @@ export async function buildApplication(options: BuildOptions): Promise<BuildResu
       [Annotations.interfaceHash]: interfaceHash,
       [Annotations.contractHash]: hash,
       [Annotations.app]: metadata.app,
+      [Annotations.language]: metadata.language,
       [Annotations.version]: metadata.version,
     },
   };

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { KubernetesLauncher } from "../launcher/kubernetes-launcher.js";
 import { platformModulesDir } from "../launcher/modules-dir.js";
 import { ProcessLauncher } from "../launcher/process-launcher.js";
+import { runtimeCommand } from "../launcher/runtime-command.js";
 import { supervise } from "../launcher/supervise.js";
 import { startMetricsServer } from "../sidecar/metrics-server.js";
 import { loadSidecarSettings } from "../sidecar/settings.js";
@@ -16,6 +17,7 @@ export async function runSidecar(env: Record<string, string | undefined> = proce
       ? new KubernetesLauncher({ httpPort: settings.functionHttpPort ?? 8080 })
       : new ProcessLauncher({
           env,
+          command: runtimeCommand({ env }),
           ...(settings.functionHttpPort ? { httpPort: settings.functionHttpPort } : {}),
           onOutput: (line) => process.stdout.write(`${line}\n`),
         });
@@ -55,8 +57,10 @@ export async function runSidecar(env: Record<string, string | undefined> = proce
 /** `sfn-sidecar supervise <app-link>`: the main container's process (kubernetes driver). */
 export async function runSupervisor(appLink: string, env: Record<string, string | undefined>): Promise<void> {
   const port = Number(env.SFN_HTTP_PORT || 8080);
+  // SFN_HTTP_PORT is the supervisor's fixed port; each function process gets a private one.
   await supervise(join(appLink), {
     env,
+    command: runtimeCommand({ env }),
     httpPort: port,
     onOutput: (line) => process.stdout.write(`${line}\n`),
   });

@@ -3,6 +3,8 @@ import { type ChildProcess, spawn } from "node:child_process";
 /** One function process: spawned, watched, stopped (SIGTERM, then SIGKILL after a grace period). */
 export class FunctionProcess {
   readonly port: number;
+  /** The directory it serves (its working directory). */
+  readonly appDir: string;
   readonly #child: ChildProcess;
   readonly #exit: Promise<void>;
   #exitText: string | undefined;
@@ -18,6 +20,7 @@ export class FunctionProcess {
     },
   ) {
     this.port = options.port;
+    this.appDir = options.cwd;
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env,
@@ -59,6 +62,11 @@ export class FunctionProcess {
   /** How the process ended, or undefined while it runs. */
   exited(): string | undefined {
     return this.#exitText;
+  }
+
+  /** Resolves when the process has ended (or could not start). */
+  whenExited(): Promise<void> {
+    return this.#exit;
   }
 
   #paused = false;

@@ -3,7 +3,7 @@ import { SystemError } from "@sfn/contracts";
 import type { Launcher } from "./launcher.js";
 
 export interface KubernetesLauncherOptions {
-  /** The main container's HTTP port (/readyz), reachable on localhost inside the pod. */
+  /** The supervisor's fixed HTTP port (/readyz of the current function), on localhost inside the pod. */
   httpPort: number;
   /** An argument of the supervisor's command line (/proc/<pid>/cmdline); default `supervise`. */
   processMarker?: string;
@@ -16,8 +16,11 @@ export interface KubernetesLauncherOptions {
 /**
  * The `kubernetes` driver: the pod shares its process namespace (`shareProcessNamespace: true`), so the
  * sidecar sees the main container's supervisor (`sfn-sidecar supervise`, see supervise.ts) and signals
- * it: SIGHUP restarts the function from the application directory the sidecar just switched, SIGUSR2
- * stops it. Signalling a supervisor instead of killing the container avoids the kubelet's restart backoff
+ * it: SIGHUP restarts the function from the application directory the sidecar just switched — with the
+ * `process` driver's freeze-and-overlap, so no call is lost — SIGWINCH abandons a restart that did not
+ * get ready (the old process resumes), SIGUSR2 stops it. Readiness is the supervisor's fixed port, which
+ * forwards to the process taking over; the supervisor itself kills the old process once the new one is
+ * ready. Signalling a supervisor instead of killing the container avoids the kubelet's restart backoff
  * (10 s, 20 s, 40 s, …) that would make every redeploy slow.
  */
 export class KubernetesLauncher implements Launcher {
@@ -33,7 +36,7 @@ export class KubernetesLauncher implements Launcher {
   }
 
   exited(): string | undefined {
-    return undefined; // the supervisor restarts a crashed function; the readiness deadline decides
+    return undefined; // the supervisor restarts a crashed function (with back-off); the readiness deadline decides
   }
 
   /** The pid of the supervisor (not ours), scanning /proc. */
@@ -73,10 +76,16 @@ export class KubernetesLauncher implements Launcher {
     await this.#signal("SIGHUP");
   }
 
+  /** Nothing to do: the supervisor kills the old process itself once the new one is ready. */
   async confirm(): Promise<void> {}
 
+  /**
+   * The supervisor kills the new process and resumes the old one, if it kept one. Answers false (the
+   * sidecar cannot see which): the rollback that follows signals SIGHUP for the old directory, which the
+   * supervisor finds already running — or starts, if it had none.
+   */
   async revert(): Promise<boolean> {
-    await this.stop();
+    await this.#signal("SIGWINCH");
     return false;
   }
 

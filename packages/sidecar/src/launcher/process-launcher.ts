@@ -6,6 +6,9 @@ import { freePort } from "./free-port.js";
 import { FunctionProcess } from "./function-process.js";
 import type { Launcher } from "./launcher.js";
 
+/** What a launcher tells about one of its function processes. */
+export type RunningFunction = Pick<FunctionProcess, "appDir" | "port" | "pid" | "exited" | "whenExited">;
+
 const require = createRequire(import.meta.url);
 
 /** The `sfn-runtime` entry script of the installed @sfn/runtime (the Node base runtime). */
@@ -32,7 +35,8 @@ export interface ProcessLauncherOptions {
    * is stranded in a session nobody resumes; calls the old process had in hand are redelivered (at least
    * once; the runtime's dedup makes their effects exactly once). A frozen process cannot reconnect and
    * steal the sessions back. A new version that never becomes ready is killed and the old one resumes.
-   * Needs a free port per process (off when `httpPort` is fixed).
+   * Needs a free port per process (off when `httpPort` is fixed); the kubernetes supervisor keeps the
+   * pod's one fixed port in front of them (function-front.ts).
    */
   overlap?: boolean;
   /** Each line the function prints. */
@@ -74,13 +78,29 @@ export class ProcessLauncher implements Launcher {
     return this.#current === undefined ? "not running" : this.#current.exited();
   }
 
+  /** The process started last (serving, or starting while `previous` is kept frozen). */
+  get current(): RunningFunction | undefined {
+    return this.#current;
+  }
+
+  /** The process kept frozen while `current` starts (overlap), until `confirm` or `revert`. */
+  get previous(): RunningFunction | undefined {
+    return this.#previous;
+  }
+
   async restart(appDir: string): Promise<void> {
-    await this.#previous?.stop(this.#graceMs);
-    this.#previous = undefined;
-    if (this.#overlap && this.#current?.exited() === undefined) {
-      this.#previous = this.#current;
-      this.#previous?.pause();
-    } else await this.#current?.stop(this.#graceMs);
+    if (this.#previous !== undefined && this.#previous.exited() === undefined) {
+      // A restart before the last one was confirmed: the frozen, proven process stays the fallback and
+      // the unconfirmed one goes (SIGKILL, as in confirm: it holds the sessions the next one takes over).
+      await this.#current?.stop(0);
+    } else {
+      await this.#previous?.stop(this.#graceMs);
+      this.#previous = undefined;
+      if (this.#overlap && this.#current?.exited() === undefined) {
+        this.#previous = this.#current;
+        this.#previous?.pause();
+      } else await this.#current?.stop(this.#graceMs);
+    }
     const port = this.#options.httpPort ?? (await freePort());
     const { file, args } = this.#options.command?.(appDir) ?? {
       file: process.execPath,
@@ -109,7 +129,9 @@ export class ProcessLauncher implements Launcher {
   }
 
   async revert(): Promise<boolean> {
-    await this.#current?.stop(this.#graceMs);
+    // With a frozen previous process, the failed one holds the sessions the previous one takes back: a
+    // graceful stop would unsubscribe them (as in confirm), so it is killed.
+    await this.#current?.stop(this.#previous === undefined ? this.#graceMs : 0);
     this.#current = this.#previous;
     this.#previous = undefined;
     this.#current?.resume();

@@ -22,6 +22,8 @@ export const Annotations = {
   contractHash: "dev.sfn.contract-hash",
   /** sfn: the application (service) name. */
   app: "dev.sfn.app",
+  /** sfn: the runtime that serves the application (`node`, `python`). */
+  language: "dev.sfn.language",
   /** sfn: on the layer descriptor — this is the application layer the sidecar pulls. */
   layerRole: "dev.sfn.layer.role",
 } as const;

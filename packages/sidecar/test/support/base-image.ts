@@ -13,12 +13,11 @@ export async function pushBaseImage(
   registryHost: string,
   repository = "sfn/runtime-node",
   tag = "22",
+  marker = "sfn node base runtime (test)\n",
 ): Promise<string> {
   const registry = new RegistryClient();
   const ref = parseReference(`${registryHost}/${repository}:${tag}`);
-  const layer = await buildLayer([
-    { path: "BASE-RUNTIME", content: Buffer.from("sfn node base runtime (test)\n") },
-  ]);
+  const layer = await buildLayer([{ path: "BASE-RUNTIME", content: Buffer.from(marker) }]);
   const config = Buffer.from(
     JSON.stringify({
       architecture: "amd64",

@@ -8,6 +8,7 @@ import { publishApplication } from "../../src/build/publish.js";
 import { DeploymentStore } from "../../src/db/deployment-store.js";
 import { platformModulesDir } from "../../src/launcher/modules-dir.js";
 import { ProcessLauncher } from "../../src/launcher/process-launcher.js";
+import { runtimeCommand } from "../../src/launcher/runtime-command.js";
 import { Sidecar, type SidecarOptions } from "../../src/sidecar/sidecar.js";
 import { pushBaseImage } from "./base-image.js";
 import { freshDatabase } from "./database.js";
@@ -73,6 +74,8 @@ export async function createHarness(name: string): Promise<Harness> {
         appsDir: join(work, "pods", podId),
         modulesDir: platformModules,
         launcher: new ProcessLauncher({
+          // What `sfn-sidecar run` passes: node or python by the application's sfn-app.json.
+          command: runtimeCommand(),
           env: {
             SFN_OIDC_ISSUER: undefined,
             SFN_DATABASE_URL: undefined,
