@@ -22,7 +22,10 @@ const N = Number(process.env.BENCH_CALLS ?? 5_000);
 const SEQ = Number(process.env.BENCH_SEQUENTIAL_CALLS ?? 1_000);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 64);
 const WARMUP = Number(process.env.BENCH_WARMUP_CALLS ?? 3_000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+// The runtime's own defaults (SFN_CONCURRENCY, SFN_CONNECTIONS) unless BENCH_CONCURRENCY says otherwise.
+const defaults = runtime.loadRuntimeConfig({ SFN_MQTT_URL: fixture.SFN_MQTT_URL });
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? defaults.concurrency);
+const CONNECTIONS = defaults.connections;
 const IDLE_SECONDS = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const url = fixture.SFN_MQTT_URL;
 const tag = randomBytes(4).toString("hex");
@@ -39,7 +42,7 @@ const both = async (label: string, call: Call) => {
 };
 
 console.log(
-  `N=${N} at ${WINDOW} in flight, ${SEQ} sequential, ${WARMUP} warm-up calls per row; runtime concurrency ${CONCURRENCY} over 2 connections (the defaults); one process`,
+  `N=${N} at ${WINDOW} in flight, ${SEQ} sequential, ${WARMUP} warm-up calls per row; runtime concurrency ${CONCURRENCY} over ${CONNECTIONS} connections (defaults: ${defaults.concurrency} / ${defaults.connections}); one process`,
 );
 
 // 1. Raw mqtt.js request/reply (the messaging benchmark's loop), QoS 0 and QoS 1.
@@ -74,14 +77,14 @@ const name = `Bench${tag}`;
 const startHost = async (
   prefix: string,
   concurrency: number,
-  connections = 2,
+  connections = CONNECTIONS,
   build: RuntimeModule = runtime,
 ): Promise<ServiceHost> => {
   const host = build.createServiceHost({
     service: benchService(name, build),
     mqttUrl: url,
     topicPrefix: prefix,
-    // Unique per host: the main host (16 / 2) keeps running during the layouts, and two connections
+    // Unique per host: the main host (the defaults) keeps running during the layouts, and two connections
     // with one client id take the session from each other at the broker.
     replicaId: `bench-${prefix}`,
     concurrency,
@@ -117,7 +120,7 @@ await both("runtime, dedup on (echoDedup, PostgreSQL)", runtimeCall(mainPrefix, 
 if (baseline) {
   // The same rows through another build (BENCH_BASELINE_RUNTIME, e.g. the previous commit's dist).
   const basePrefix = `bench-${tag}-baseline`;
-  const base = await startHost(basePrefix, CONCURRENCY, 2, baseline);
+  const base = await startHost(basePrefix, CONCURRENCY, CONNECTIONS, baseline);
   await both("baseline build, dedup off (echo)", runtimeCall(basePrefix, "echo"));
   await both("baseline build, dedup on (echoDedup)", runtimeCall(basePrefix, "echoDedup"));
   await base.stop({ leave: true });

@@ -59,6 +59,26 @@ async function get(url: string): Promise<{ status: number; body: Record<string, 
 }
 
 /** A call every 20 ms until stopped; each call's outcome, in order. */
+/** No call failed, each got its own reply, exactly one (counted by the caller's reply hooks). */
+function everyCallAnsweredOnce(
+  settled: unknown[],
+  before: { routed: number; unexpected: number },
+): { text: string; label: string }[] {
+  const failed = settled.filter((r) => r instanceof Error);
+  expect({
+    calls: settled.length,
+    failed: failed.length,
+    firstError: failed[0] && String(failed[0]),
+  }).toMatchObject({
+    failed: 0,
+  });
+  const answered = settled as { text: string; label: string }[];
+  expect(answered.map((r) => r.text)).toEqual(settled.map((_, i) => String(i)));
+  expect(replies.routed - before.routed).toBe(settled.length);
+  expect(replies.unexpected.slice(before.unexpected)).toEqual([]);
+  return answered;
+}
+
 function callStream(call: (text: string) => Promise<unknown>) {
   const results: Promise<{ text: string; label: string } | Error>[] = [];
   let flowing = true;
@@ -138,31 +158,19 @@ describe("the kubernetes driver", () => {
     expect(await echo("first")).toMatchObject({ text: "first", label: "k1" }); // no retry
 
     // redeploy while calls flow
-    const before = { ...replies, unexpected: replies.unexpected.length };
+    const before = { routed: replies.routed, unexpected: replies.unexpected.length };
     let stop = callStream(echo);
     await new Promise((resolve) => setTimeout(resolve, 500));
     await requestDeploy("EchoService", "2.0.0", { store: h.store, by: "test" });
     await serving("2.0.0");
     await new Promise((resolve) => setTimeout(resolve, 500));
-    let settled = await stop();
-    let failed = settled.filter((r) => r instanceof Error);
-    let answered = settled.filter((r): r is { text: string; label: string } => !(r instanceof Error));
-    expect({
-      calls: settled.length,
-      failed: failed.length,
-      firstError: failed[0] && String(failed[0]),
-    }).toMatchObject({
-      failed: 0,
-    });
-    expect(settled.length).toBeGreaterThan(20);
-    expect(answered.map((r) => r.text)).toEqual(settled.map((_, i) => String(i))); // each call its own reply
-    expect(replies.routed - before.routed).toBe(settled.length); // one reply per call…
-    expect(replies.unexpected.slice(before.unexpected)).toEqual([]); // …and no second one
+    let answered = everyCallAnsweredOnce(await stop(), before);
+    expect(answered.length).toBeGreaterThan(20);
     expect(answered[0]?.label).toBe("k1");
     expect(answered.at(-1)?.label).toBe("k2");
 
     // a version that never gets ready: the sidecar's deadline passes, the supervisor resumes 2.0.0
-    const beforeFailure = { ...replies, unexpected: replies.unexpected.length };
+    const beforeFailure = { routed: replies.routed, unexpected: replies.unexpected.length };
     stop = callStream(echo);
     await new Promise((resolve) => setTimeout(resolve, 300));
     await requestDeploy("EchoService", "3.0.0", { store: h.store, by: "test", readyDeadlineMs: 2_000 });
@@ -178,20 +186,8 @@ describe("the kubernetes driver", () => {
     const failure = (await h.store.events("EchoService")).find((e) => e.event === "failed");
     expect(failure).toMatchObject({ version: "3.0.0", details: { code: "SFN_FUNCTION_NOT_READY" } });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    settled = await stop();
-    failed = settled.filter((r) => r instanceof Error);
-    answered = settled.filter((r): r is { text: string; label: string } => !(r instanceof Error));
-    expect({
-      calls: settled.length,
-      failed: failed.length,
-      firstError: failed[0] && String(failed[0]),
-    }).toMatchObject({
-      failed: 0,
-    });
-    expect(answered.map((r) => r.text)).toEqual(settled.map((_, i) => String(i)));
+    answered = everyCallAnsweredOnce(await stop(), beforeFailure);
     expect(new Set(answered.map((r) => r.label))).toEqual(new Set(["k2"]));
-    expect(replies.routed - beforeFailure.routed).toBe(settled.length);
-    expect(replies.unexpected.slice(beforeFailure.unexpected)).toEqual([]);
 
     // the function crashes while serving: the supervisor starts it again (back-off 0.5 s); a call sent
     // meanwhile waits in the persistent session and is answered by the new process

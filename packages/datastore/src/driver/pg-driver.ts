@@ -39,31 +39,16 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
     async exec(script) {
       await pool.query(script).catch((e: unknown) => Promise.reject(errorFromDriver(e)));
     },
-    async transaction(fn) {
-      const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
-      const audit = new AuditAfterRollback();
-      let broken = false;
-      try {
+    transaction(fn) {
+      return inTransaction(pool, async (client, audit) => {
         await client.query("BEGIN");
         const result = await runCallback(() => fn(pgClientExecutor(client, pool, audit)));
         await client.query("COMMIT");
         return result;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
-        // Denials and decisions of the lost transaction are audited again (sql/0012).
-        if (!broken) await audit.replay(pgClientExecutor(client, pool));
-        throw transactionError(error);
-      } finally {
-        client.release(broken);
-      }
+      });
     },
-    async compactTransaction(first, fn) {
-      const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
-      const audit = new AuditAfterRollback();
-      let broken = false;
-      try {
+    compactTransaction(first, fn) {
+      return inTransaction(pool, async (client, audit) => {
         const opened = (await client.query(
           `BEGIN; ${inlined(client, first)}`,
         )) as unknown as pg.QueryResult[];
@@ -77,20 +62,37 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
           await client.query("COMMIT");
         } else await client.query(`${inlined(client, last)}; COMMIT`);
         return value;
-      } catch (error) {
-        await client.query("ROLLBACK").catch(() => {
-          broken = true;
-        });
-        if (!broken) await audit.replay(pgClientExecutor(client, pool));
-        throw transactionError(error);
-      } finally {
-        client.release(broken);
-      }
+      });
     },
     async close() {
       if (owned) await pool.end();
     },
   };
+}
+
+/**
+ * One pooled connection for `body`, which begins and commits the transaction itself: on any error it is
+ * rolled back, the denials it held are audited again (sql/0012), and a connection that cannot even roll
+ * back is discarded.
+ */
+async function inTransaction<T>(
+  pool: pg.Pool,
+  body: (client: pg.PoolClient, audit: AuditAfterRollback) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect().catch((e: unknown) => Promise.reject(errorFromDriver(e)));
+  const audit = new AuditAfterRollback();
+  let broken = false;
+  try {
+    return await body(client, audit);
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => {
+      broken = true;
+    });
+    if (!broken) await audit.replay(pgClientExecutor(client, pool));
+    throw transactionError(error);
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** Above this many characters of string parameters, a statement is sent on its own (parameterised). */

@@ -222,7 +222,16 @@ export function createServiceHost(options: ServiceHostOptions): ServiceHost {
         purgeTimer.unref();
       }
       state = "running";
-      logger.info({ concurrency, connections, functions: Object.keys(service.functions) }, "service ready");
+      logger.info(
+        {
+          concurrency,
+          connections,
+          functions: Object.keys(service.functions),
+          // Since the process started (Node bootstrap included): what a deploy waits for.
+          processUptimeMs: Math.round(performance.now()),
+        },
+        "service ready",
+      );
     },
     async stop(stopOptions = {}) {
       if (state === "stopped" || state === "draining") return;
