@@ -23,12 +23,13 @@ afterAll(async () => {
 
 describe("stop", () => {
   it("answers the calls the broker sent before the UNSUBACK, not only the one running", async () => {
-    const slow = h.envelope("slowAdd", { text: "drain-slow", ms: 800 });
+    const slow = h.envelope("slowAdd", { text: "drain-slow", ms: 1500 });
     await h.caller.publish(h.serviceTopic, JSON.stringify(slow));
-    await new Promise((r) => setTimeout(r, 200)); // slowAdd is running
+    await new Promise((r) => setTimeout(r, 300)); // slowAdd is running
     const queued = Array.from({ length: 5 }, (_, i) => h.envelope("addNote", { text: `drain-q${i}` }));
     for (const e of queued) await h.caller.publish(h.serviceTopic, JSON.stringify(e));
-    await new Promise((r) => setTimeout(r, 100)); // delivered to the host's socket, behind slowAdd
+    // Delivered to the host's socket by then (loopback, even on a loaded machine), behind slowAdd.
+    await new Promise((r) => setTimeout(r, 600));
 
     const stopped = h.host.stop({ graceMs: 5000 });
     await expect(Promise.race([stopped.then(() => "stopped"), sleep(10_000)])).resolves.toBe("stopped");
