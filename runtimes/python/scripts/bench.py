@@ -3,7 +3,8 @@
 Both hosts are the languages' conformance services (conformance/contract.json), launched from their
 conformance/runtimes/<lang>.json as the conformance runner launches them: the Python one is
 sfn_runtime's ServiceHost, the Node one @sfn/runtime. Each runs in its own process with the same
-settings (SFN_CONCURRENCY connections, output validation off), one after the other, against the
+settings (each host's default SFN_CONCURRENCY — calls at once, 64 in both — unless --concurrency is
+given; output validation off), one after the other, against the
 fixture's Mosquitto, PostgreSQL and issuer. One Python caller process drives both the same way.
 
 Rows per host:
@@ -156,7 +157,7 @@ async def bench_host(language: str, database: Database, args: argparse.Namespace
         language=language,
         quiet=True,
         extra_env={
-            "SFN_CONCURRENCY": str(args.concurrency),
+            **({} if args.concurrency is None else {"SFN_CONCURRENCY": str(args.concurrency)}),
             "SFN_VALIDATE_OUTPUT": "false",
             "SFN_LOG_LEVEL": "warn" if language == "node" else "WARNING",
         },
@@ -205,7 +206,9 @@ async def main(args: argparse.Namespace) -> None:
     print(
         f"N={args.calls} closed loop at {args.in_flight} in flight, {args.sequential} sequential, "
         f"open loop {args.rate}/s for {args.open_seconds} s, {args.warmup} warm-up; "
-        f"SFN_CONCURRENCY={args.concurrency}; hosts: {', '.join(hosts)}; broker {MQTT_URL}",
+        f"SFN_CONCURRENCY={args.concurrency or 'each host default'}; hosts: {', '.join(hosts)}; "
+        f"broker {MQTT_URL}; "
+        f"load average at start {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     database = await Database.create()
@@ -235,6 +238,6 @@ if __name__ == "__main__":
     parser.add_argument("--warmup", type=int, default=500)
     parser.add_argument("--rate", type=int, default=1000)
     parser.add_argument("--open-seconds", type=float, default=3.0)
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--concurrency", type=int, default=None, help="calls at once (default: the hosts')")
     parser.add_argument("--hosts", default="python,node")
     asyncio.run(main(parser.parse_args()))

@@ -44,7 +44,7 @@ async def broker() -> AsyncIterator[PrivateBroker]:
 
 async def test_calls_flow_again_after_the_broker_restarts(broker: PrivateBroker) -> None:
     host = ServiceHost(
-        PyRestart, CONTRACT, mqtt_url=broker.url, replica_id=secrets.token_hex(4), concurrency=2
+        PyRestart, CONTRACT, mqtt_url=broker.url, replica_id=secrets.token_hex(4), connections=2
     )
     async with host, MessagingClient(broker.url) as caller:
         assert host.subscription_filter.startswith("$share/sfn-PyRestart/")

@@ -196,7 +196,7 @@ async def test_host_effects_are_exactly_once_per_call_id(
             data_stores=factory,
             prefix=prefix,
             replica_id=secrets.token_hex(4),
-            concurrency=1,
+            connections=1,
         ) as host,
         MessagingClient(MQTT_URL, prefix=prefix) as caller,
     ):

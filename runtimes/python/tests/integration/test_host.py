@@ -97,7 +97,7 @@ async def running(prefix: str) -> AsyncIterator[tuple[MessagingClient, str]]:
             authenticator=authenticator,
             prefix=prefix,
             replica_id=secrets.token_hex(4),
-            concurrency=2,
+            connections=2,
             retry=RetryPolicy(base_ms=1, max_delay_ms=5),
         )
         async with host, MessagingClient(MQTT_URL, prefix=prefix) as caller:
@@ -204,7 +204,7 @@ async def test_health_readiness_and_metrics(prefix: str) -> None:
             authenticator=authenticator,
             prefix=prefix,
             replica_id=secrets.token_hex(4),
-            concurrency=1,
+            connections=1,
             health_port=0,
         )
         async with host, httpx.AsyncClient() as http:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 from .._messaging._bound import IncomingCall
 from .._messaging._connection import ReceivedMessage
@@ -43,6 +43,18 @@ from ._contract import CompiledFunction
 
 _log = logging.getLogger("sfn_runtime.host")
 _CALL_ID: Final = re.compile(r"^[A-Za-z0-9_-]{22,128}$")
+#: asyncio.timeout (Python 3.11+) limits an attempt in the handler's own task; wait_for runs it in a new one
+_TIMEOUT: Final[Any] = getattr(asyncio, "timeout", None)
+_T = TypeVar("_T")
+
+
+async def _within(attempt: Awaitable[_T], seconds: float) -> _T:
+    """``attempt``'s result, or asyncio.TimeoutError (cancelling it) after ``seconds``."""
+    if _TIMEOUT is None:
+        return await asyncio.wait_for(attempt, seconds)
+    async with _TIMEOUT(seconds):
+        return await attempt
+
 
 #: Publishes an envelope to a topic (QoS 1); the host wires it to the connection the call came on.
 Publish = Callable[[str, Envelope], Awaitable[None]]
@@ -261,8 +273,7 @@ class CallPipeline:
             try:
                 if remaining <= 0:
                     raise asyncio.TimeoutError
-                attempt_run = self._attempt(call, function, user, limit_at)
-                return await asyncio.wait_for(attempt_run, remaining / 1000), attempt
+                return await _within(self._attempt(call, function, user, limit_at), remaining / 1000), attempt
             except SfnError as caught:  # before TimeoutError: SfnTimeoutError is one too
                 error: SfnError = caught
             except asyncio.TimeoutError:
@@ -295,19 +306,24 @@ class CallPipeline:
         if self._data_stores is None:
             return await self._run(call, function, user, None, limit_at)
         from .._data._lazy import LazyTransaction
-        from .._data._processed_calls import find_processed_call, record_processed_call
+        from .._data._processed_calls import CLAIM_SQL, RECORD_REFUSED, RECORD_STRICT_SQL, record_params
 
+        service = self._options.service
         async with LazyTransaction(self._data_stores) as transaction:
             if not dedup:  # no processed_calls lookup: the transaction begins with the first operation
                 return await self._run(call, function, user, transaction, limit_at)
-            conn = await transaction.begin()
-            stored = await find_processed_call(conn, self._options.service, call.call_id)
+            # BEGIN + claim in one round trip: a concurrent duplicate waits on the call's advisory lock
+            # (P-DEDUP-3) and then finds the reply the first delivery committed
+            stored = await transaction.begin_with(CLAIM_SQL, (service, call.call_id))
             if isinstance(stored, dict):
                 self.metrics.duplicates += 1
                 return stored  # P-DEDUP-4
             body = await self._run(call, function, user, transaction, limit_at)
-            if not await record_processed_call(
-                conn, self._options.service, call.call_id, body, self._options.dedup_ttl_seconds
+            # record + COMMIT in one round trip; a record that finds one already refuses and rolls back
+            if not await transaction.commit_with(
+                RECORD_STRICT_SQL,
+                record_params(service, call.call_id, body, self._options.dedup_ttl_seconds),
+                refusal=RECORD_REFUSED,
             ):
                 raise SfnSystemError("a concurrent delivery of this call won; retrying", retryable=True)
             return body

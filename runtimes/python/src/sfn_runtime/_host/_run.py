@@ -128,9 +128,10 @@ async def run_service(
     Settings (the names of @sfn/runtime's runtime-config): SFN_MQTT_URL, SFN_MQTT_PROTOCOL (5 | 3.1.1),
     SFN_MQTT_USERNAME/_PASSWORD, SFN_SHARED_SUBSCRIPTIONS, SFN_MIRROR_PROPERTIES, SFN_OIDC_ISSUER,
     SFN_OIDC_AUDIENCE, SFN_OIDC_MODE (jwt | introspection | auto) with SFN_OIDC_RESOURCE_CLIENT_ID/_SECRET,
-    SFN_DATABASE_URL, SFN_DATABASE, SFN_DATABASE_POOL_SIZE (default 20), SFN_CONCURRENCY,
-    SFN_REPLICA_ID, SFN_TOPIC_PREFIX, SFN_HTTP_PORT, SFN_DEDUP, SFN_DEDUP_TTL_SECONDS,
-    SFN_VALIDATE_OUTPUT, SFN_SHUTDOWN_GRACE_MS, SFN_LOG_LEVEL.
+    SFN_DATABASE_URL, SFN_DATABASE, SFN_DATABASE_POOL_SIZE (default 20), SFN_CONCURRENCY (calls at once,
+    default 64), SFN_CONNECTIONS (connections in the shared group, default 4), SFN_REPLICA_ID,
+    SFN_TOPIC_PREFIX, SFN_HTTP_PORT, SFN_DEDUP, SFN_DEDUP_TTL_SECONDS, SFN_VALIDATE_OUTPUT,
+    SFN_SHUTDOWN_GRACE_MS, SFN_LOG_LEVEL.
     """
     env = dict(os.environ if env is None else env)
     logging.basicConfig(level=_log_level(env))
@@ -139,7 +140,8 @@ async def run_service(
         raise ValidationError("missing setting SFN_MQTT_URL", details={"setting": "SFN_MQTT_URL"})
     protocol_level = _protocol_level(env)
     shared = _shared(env)
-    concurrency = _integer(env, "SFN_CONCURRENCY", 4, 1, 256)
+    concurrency = _integer(env, "SFN_CONCURRENCY", 64, 1, 1024)
+    connections = _integer(env, "SFN_CONNECTIONS", 4, 1, 64)
     dedup_ttl = _integer(env, "SFN_DEDUP_TTL_SECONDS", 86_400, 60, 30 * 86_400)
     grace_ms = _integer(env, "SFN_SHUTDOWN_GRACE_MS", 10_000, 0, 3_600_000)
     port = _setting(env, "SFN_HTTP_PORT")
@@ -165,6 +167,7 @@ async def run_service(
         authenticator=authenticator,
         data_stores=data_stores,
         concurrency=concurrency,
+        connections=connections,
         replica_id=_setting(env, "SFN_REPLICA_ID", "0") or "0",
         prefix=_setting(env, "SFN_TOPIC_PREFIX"),
         protocol_level=protocol_level,

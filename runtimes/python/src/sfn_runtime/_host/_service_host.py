@@ -40,8 +40,8 @@ class ServiceHost:
         data_stores: Any = None,
         messaging_for: MessagingFor | None = None,
         function_messaging: bool = True,
-        concurrency: int = 4,
-        calls_per_connection: int = 16,
+        concurrency: int = 64,
+        connections: int = 4,
         replica_id: str = "0",
         prefix: str | None = None,
         group: str | None = None,
@@ -111,8 +111,13 @@ class ServiceHost:
             else "the broker reports shared subscriptions available"
         )
         # A plain filter delivers every call to every subscriber: then one connection only.
-        count = concurrency if wants_shared else 1
-        self._concurrency = concurrency
+        # The names of @sfn/runtime: `concurrency` calls at once, spread over `connections` connections of
+        # the shared group (a plain filter delivers every call to every subscriber: then one connection).
+        for setting, value in (("concurrency", concurrency), ("connections", connections)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValidationError(f"{setting} must be a positive integer", details={"setting": setting})
+        count = min(connections, concurrency) if wants_shared else 1
+        calls_per_connection = -(-concurrency // count)  # ceiling
         self._connections = [
             self._new_connection(
                 mqtt_url,

@@ -28,6 +28,7 @@ from ._acks import AckSequencer
 
 _log = logging.getLogger("sfn_runtime.messaging")
 
+_MAX_ROUTES = 1024
 #: Handler of a received message: returns when processing is over; the message is acknowledged then.
 RawHandler = Callable[["ReceivedMessage"], Awaitable[None]]
 
@@ -97,6 +98,8 @@ class Connection:
         self._early: dict[int, Any] = {}
         self._connected: asyncio.Future[None] | None = None
         self._handlers: list[tuple[str, int, RawHandler]] = []
+        #: topic -> its handler, so that a message does not match every filter again (bounded)
+        self._routes: dict[str, RawHandler | None] = {}
         self._acks = AckSequencer(self._send_ack)
         self._semaphore = asyncio.Semaphore(options.max_concurrency)
         self._tasks: set[asyncio.Task[None]] = set()
@@ -236,7 +239,14 @@ class Connection:
 
     def _dispatch(self, message: ReceivedMessage, mid: int) -> None:
         token = self._acks.received(mid, message.qos) if message.qos > 0 else None
-        handler = next((h for f, _, h in self._handlers if _filter_matches(f, message.topic)), None)
+        topic = message.topic
+        try:
+            handler = self._routes[topic]
+        except KeyError:
+            handler = next((h for f, _, h in self._handlers if _filter_matches(f, topic)), None)
+            if len(self._routes) >= _MAX_ROUTES:
+                self._routes.clear()
+            self._routes[topic] = handler
         task = asyncio.ensure_future(self._handle(handler, message, token))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -293,9 +303,11 @@ class Connection:
 
     def add_handler(self, topic_filter: str, qos: int, handler: RawHandler) -> None:
         self._handlers.append((topic_filter, qos, handler))
+        self._routes.clear()
 
     def remove_handler(self, topic_filter: str) -> None:
         self._handlers = [entry for entry in self._handlers if entry[0] != topic_filter]
+        self._routes.clear()
 
     async def subscribe(self, topic_filter: str, qos: int, handler: RawHandler) -> None:
         """Subscribes and waits for the SUBACK."""
