@@ -28,7 +28,8 @@ export interface IdleResult {
 
 export async function measureIdle(env: Record<string, string>, seconds: number): Promise<IdleResult> {
   const child = spawn(process.execPath, [script, `Idle${process.pid}`], {
-    env: { ...process.env, ...env, SFN_LOG_LEVEL: "info" },
+    // MALLOC_ARENA_MAX as the Node base image and the sidecar's process driver set it.
+    env: { MALLOC_ARENA_MAX: "2", ...process.env, ...env, SFN_LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "inherit"],
   });
   try {
