@@ -10,6 +10,12 @@ export interface PgDriverOptions {
   connectionString?: string;
   /** Size of a pool the driver opens; default 10. */
   maxConnections?: number;
+  /**
+   * Connections a pool the driver opens keeps once it has them, however long they sit idle; default 2
+   * (at most `maxConnections`). Without them the first calls after a quiet spell of 10 s pay a new
+   * connection each, and every new session compiles the sfn PL/pgSQL functions again: tens of ms.
+   */
+  minConnections?: number;
   /** Server-side statement_timeout of a pool the driver opens, in ms; a timeout raises TimeoutError. */
   statementTimeoutMs?: number;
 }
@@ -22,6 +28,7 @@ export function pgDriver(options: PgDriverOptions): SqlDriver {
     new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections ?? 10,
+      min: Math.min(options.minConnections ?? 2, options.maxConnections ?? 10),
       ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
     });
   if (owned) pool.on("error", () => {}); // idle-client errors surface on the next query instead
