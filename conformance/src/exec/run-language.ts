@@ -103,7 +103,16 @@ export async function runLanguage(options: LanguageOptions): Promise<CaseResult[
     }
   };
   const runJob = async (job: Job, lane: Lane) => {
-    const run = await runCase(job.case, lane);
+    let run = await runCase(job.case, lane);
+    const retryNotes: string[] = [];
+    if (onlyLate(run.failures)) {
+      // A reply that came, only later than the case allows, is what a loaded machine does to a correct
+      // runtime (a broker or database stall of a few seconds); one more run tells the two apart. A
+      // missing, wrong or extra reply is never retried. The report keeps the first run's failures.
+      retryNotes.push(`passed on a second run; the first: ${run.failures.join("; ")}`);
+      run = await runCase(job.case, lane);
+      if (run.failures.length > 0) retryNotes.length = 0;
+    }
     const failures = [...run.failures];
     if (isProtocolCase(job.case)) {
       const golden = checkGolden({
@@ -117,7 +126,7 @@ export async function runLanguage(options: LanguageOptions): Promise<CaseResult[
       });
       failures.push(...golden.mismatches);
     }
-    finishJob({ job, failures, notes: run.notes, durationMs: run.durationMs });
+    finishJob({ job, failures, notes: [...retryNotes, ...run.notes], durationMs: run.durationMs });
   };
 
   try {
@@ -172,6 +181,13 @@ export async function runLanguage(options: LanguageOptions): Promise<CaseResult[
     await broker.dispose().catch(() => {});
   }
   return results;
+}
+
+const LATE = /: arrived after \d+ ms, expected within \d+ ms$/;
+
+/** Whether every failure of a run is a reply that arrived, late (then.ts words it so). */
+export function onlyLate(failures: readonly string[]): boolean {
+  return failures.length > 0 && failures.every((f) => LATE.test(f));
 }
 
 /** One result per case from its jobs (one per MQTT level): FAIL / xfail / XPASS / pass. */
