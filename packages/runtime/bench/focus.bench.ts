@@ -43,14 +43,16 @@ const authenticator = await createAuthenticator(fixture.SFN_OIDC_ISSUER, {
   audience: fixture.SFN_OIDC_AUDIENCE,
   allowInsecureRequests: true,
 });
+const defaults = runtime.loadRuntimeConfig({ SFN_MQTT_URL: url });
 const startHost = async (build: RuntimeModule, name: string) => {
   const host = build.createServiceHost({
     service: benchService(name, build),
     mqttUrl: url,
     topicPrefix: `bench-${tag}`,
     replicaId: `focus-${tag}`,
-    concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
-    connections: Number(process.env.BENCH_CONNECTIONS ?? 2),
+    // The runtime's own defaults (SFN_CONCURRENCY / SFN_CONNECTIONS) unless the environment says otherwise.
+    concurrency: Number(process.env.BENCH_CONCURRENCY ?? defaults.concurrency),
+    connections: Number(process.env.BENCH_CONNECTIONS ?? defaults.connections),
     authenticator,
     dataStores,
     logger: build.silentLogger,
