@@ -86,9 +86,7 @@ export class LaneDatabase {
 
   /** Removes the previous case's documents, collections and grants (audit rows stay: append-only chain). */
   async reset(): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.#transaction("BEGIN", async (client) => {
       for (const table of [
         "documents",
         "collections",
@@ -98,22 +96,14 @@ export class LaneDatabase {
       ]) {
         await client.query(`DELETE FROM sfn.${table} WHERE database = $1`, [this.database]);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   /** Seeds `given` through the owner's (bootstrap) path; returns the seeded documents' ids by ref. */
   async seed(given: Given | undefined): Promise<Map<string, string>> {
     const ids = new Map<string, string>();
     if (!given) return ids;
-    const client = await this.#pool.connect();
-    try {
-      await client.query("BEGIN");
+    await this.#transaction("BEGIN", async (client) => {
       const collections = new Map((given.collections ?? []).map((c) => [c.name, c]));
       for (const doc of given.documents ?? [])
         if (!collections.has(doc.collection)) collections.set(doc.collection, { name: doc.collection });
@@ -157,26 +147,28 @@ export class LaneDatabase {
         );
         if (doc.ref) ids.set(doc.ref, id);
       }
-      await client.query("COMMIT");
-    } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
     return ids;
   }
 
   /** One SELECT in a READ ONLY transaction whose search_path is the lane's view schema. */
   async select(sql: string, params: readonly Json[]): Promise<Record<string, Json>[]> {
     checkSelect(sql);
-    const client = await this.#pool.connect();
-    try {
-      await client.query("BEGIN READ ONLY");
+    return this.#transaction("BEGIN READ ONLY", async (client) => {
       await client.query(`SET LOCAL search_path = ${this.schema}`);
       const result = await client.query(sql, params as unknown[]);
-      await client.query("COMMIT");
       return JSON.parse(JSON.stringify(result.rows)) as Record<string, Json>[];
+    });
+  }
+
+  /** `work` on one pooled connection between `begin` and COMMIT; ROLLBACK when it throws. */
+  async #transaction<T>(begin: string, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query(begin);
+      const result = await work(client);
+      await client.query("COMMIT");
+      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => {});
       throw error;

@@ -1,5 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createScratchDatabase } from "../src/index.js";
 
 const url = process.env.SFN_DATABASE_URL!;
 const external = process.env.SFN_FIXTURE === "external";
@@ -58,5 +59,26 @@ describe("PostgreSQL", () => {
     } finally {
       await other.end();
     }
+  });
+
+  it.skipIf(external)("createScratchDatabase: a database of one's own, gone after drop()", async () => {
+    const [a, b] = await Promise.all([
+      createScratchDatabase("testkit_scratch"),
+      createScratchDatabase("testkit_scratch"),
+    ]);
+    expect(a.name).toMatch(/^testkit_scratch_[0-9a-f]{10}$/);
+    expect(a.name).not.toBe(b.name);
+    const inside = new pg.Client({ connectionString: a.url });
+    // The server's 57P01 first, then pg's "Connection terminated unexpectedly".
+    const terminated = new Promise<unknown>((resolve) => inside.on("error", resolve));
+    await inside.connect();
+    const { rows } = await inside.query<{ db: string }>("SELECT current_database() AS db");
+    expect(rows[0]!.db).toBe(a.name);
+    await a.drop(); // while `inside` is still connected: FORCE ends its session
+    expect(await terminated).toMatchObject({ code: "57P01" });
+    await b.drop();
+    await inside.end().catch(() => {});
+    const left = await client.query("SELECT 1 FROM pg_database WHERE datname = ANY($1)", [[a.name, b.name]]);
+    expect(left.rowCount).toBe(0);
   });
 });

@@ -39,16 +39,6 @@ export type ExecutionOutcome =
 /** DataStore writes need an identity; an anonymous call writes as this user (RLS applies). */
 export const ANONYMOUS_USER: UserContext = Object.freeze({ userId: "anonymous", roles: [], groups: [] });
 
-/**
- * A concurrent duplicate committed first: roll back our effects and answer with its reply. An
- * SfnError, because the datastore driver rewraps any other error thrown inside a transaction.
- */
-class DuplicateCommitted extends SystemError {
-  constructor() {
-    super("a duplicate of this call committed first", { code: "SFN_INTERNAL", retryable: false });
-  }
-}
-
 interface Call {
   envelope: CallEnvelope;
   fn: string;
@@ -69,7 +59,8 @@ export async function executeCall(host: HostContext, call: Call): Promise<Execut
       const outcome = await attempt(host, call);
       return { ...outcome, attempts };
     } catch (thrown) {
-      if (thrown instanceof DuplicateCommitted) {
+      // A concurrent duplicate recorded the call first (our effects rolled back): answer with its reply.
+      if (isCallRecorded(thrown)) {
         const stored = await findStored(host, call);
         if (stored) return { kind: "duplicate", body: stored, attempts };
         continue;
@@ -192,9 +183,6 @@ async function attempt(host: HostContext, call: Call): Promise<AttemptOutcome> {
         },
       ),
     )
-    .catch((error: unknown) => {
-      throw isCallRecorded(error) ? new DuplicateCommitted() : error;
-    })
     .finally(() => signals.end());
 }
 

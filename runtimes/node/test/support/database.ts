@@ -1,7 +1,5 @@
-import { randomBytes } from "node:crypto";
 import { migrate, pgDriver, type SqlDriver } from "@sfn/datastore";
-import { fixtureUsers } from "@sfn/testkit";
-import pg from "pg";
+import { createScratchDatabase, fixtureUsers } from "@sfn/testkit";
 
 /** A fresh, migrated PostgreSQL database of this test file, dropped at the end. */
 export interface TestDatabase {
@@ -12,33 +10,13 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
-function fixtureUrl(): string {
-  const url = process.env.SFN_DATABASE_URL;
-  if (!url) throw new Error("SFN_DATABASE_URL is not set (the testkit global setup sets it)");
-  return url;
-}
-
-async function admin<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: fixtureUrl() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * Creates and migrates a database, then seeds the bootstrap path the conformance runner uses too:
  * carol is admin of `logical`, and role `user` may read, write and delete its own documents there.
  */
 export async function createTestDatabase(logical: string): Promise<TestDatabase> {
-  const name = `sfn_node_conformance_${randomBytes(5).toString("hex")}`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
-  const u = new URL(fixtureUrl());
-  u.pathname = `/${name}`;
-  const url = u.toString();
-  const driver = pgDriver({ connectionString: url, maxConnections: 4 });
+  const scratch = await createScratchDatabase("sfn_node_conformance");
+  const driver = pgDriver({ connectionString: scratch.url, maxConnections: 4 });
   await migrate(driver);
   const carol = fixtureUsers.carol.id;
   await driver.query("SELECT sfn.bootstrap_admin($1, $2)", [logical, carol]);
@@ -47,7 +25,7 @@ export async function createTestDatabase(logical: string): Promise<TestDatabase>
     JSON.stringify({ role: "user", permissions: ["read:own", "write:own", "delete:own"], database: logical }),
   ]);
   return {
-    url,
+    url: scratch.url,
     driver,
     async count(sql, params = []) {
       const [row] = await driver.query<{ n: string | number }>(sql, params);
@@ -55,7 +33,7 @@ export async function createTestDatabase(logical: string): Promise<TestDatabase>
     },
     async drop() {
       await driver.close();
-      await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      await scratch.drop();
     },
   };
 }
