@@ -65,6 +65,7 @@ interface EchoReply {
   label: string;
   runtime: string;
   database: string;
+  greeting: string;
 }
 
 async function echo(text: string): Promise<EchoReply> {
@@ -127,6 +128,7 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
       contract: "contract.json",
       entry: "echo_service/service.py:EchoService",
       database: "pyecho",
+      settings: { greeting: "hello from same" },
       language: "python",
     });
     const manifest = JSON.parse(
@@ -223,7 +225,14 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
       "PyEchoService 1.0.0 serving",
     );
     const reply = await echo("hello");
-    expect(reply).toMatchObject({ text: "hello", label: "py-v1", database: "pyecho" });
+    // The config's settings reach the function as its `config` (python -m sfn_runtime reads the
+    // sfn.config.json beside the contract in the application directory).
+    expect(reply).toMatchObject({
+      text: "hello",
+      label: "py-v1",
+      database: "pyecho",
+      greeting: "hello from py-v1",
+    });
     expect(reply.runtime).toMatch(/^python 3\.\d+/);
 
     await publish("2.0.0", "py-v2");
@@ -236,7 +245,7 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
       90_000,
       "PyEchoService 2.0.0 serving",
     );
-    expect((await echo("again")).label).toBe("py-v2");
+    expect(await echo("again")).toMatchObject({ label: "py-v2", greeting: "hello from py-v2" });
     const events = (await h.store.events("PyEchoService")).map((e) => e.event);
     expect(events).toEqual(expect.arrayContaining(["claimed", "pulled", "started", "ready"]));
 

@@ -1,8 +1,7 @@
 import { relative, sep } from "node:path";
 import { contractHash, generateContract, loadContract } from "@sfn/codegen";
-import { INTERFACE_HASH, ValidationError } from "@sfn/contracts";
+import { INTERFACE_HASH } from "@sfn/contracts";
 import { type LoadedServiceConfig, loadServiceConfig, type ServiceLanguage } from "@sfn/runtime";
-import { SidecarErrorCodes } from "../errors.js";
 import { sha256Digest } from "../oci/digest.js";
 import { APP_PREFIX, buildLayer, type LayerFile } from "../oci/layer.js";
 import { writeBlob, writeLayout } from "../oci/layout.js";
@@ -87,12 +86,6 @@ async function serviceCode(
         ...asFiles(await generateContract(contract, "typescript"), "generated/"),
       ],
     };
-  }
-  if (loaded.config.settings !== undefined) {
-    throw new ValidationError(
-      `${loaded.file}: settings are not passed to Python services yet (python -m sfn_runtime reads no sfn.config.json); read them from the environment instead`,
-      { code: SidecarErrorCodes.buildInvalid, details: { file: loaded.file, field: "settings" } },
-    );
   }
   const python = loaded.python!;
   return {

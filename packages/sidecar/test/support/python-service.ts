@@ -29,7 +29,8 @@ export const PYTHON_SERVICE_NOISE = [
 /**
  * Writes a small Python service (sfn.config.json, contract, the package `echo_service` with a helper
  * module) plus files a build must leave out: caches, tests, a venv, dotfiles. `echo` answers with the
- * label, the Python version and SFN_DATABASE (set from the config's `database` by the sidecar).
+ * label, the Python version, SFN_DATABASE (set from the config's `database` by the sidecar) and the
+ * `greeting` of its sfn.config.json `settings` (the functions' `config`).
  */
 export function writePythonEchoService(dir: string, options: PythonEchoServiceOptions): string {
   const write = (path: string, content: string): void => {
@@ -54,8 +55,9 @@ export function writePythonEchoService(dir: string, options: PythonEchoServiceOp
           label: { type: "string" },
           runtime: { type: "string" },
           database: { type: "string" },
+          greeting: { type: "string" },
         },
-        required: ["text", "label", "runtime", "database"],
+        required: ["text", "label", "runtime", "database", "greeting"],
         additionalProperties: false,
       },
     },
@@ -68,6 +70,7 @@ export function writePythonEchoService(dir: string, options: PythonEchoServiceOp
       contract: "contract.json",
       entry: "echo_service/service.py:EchoService",
       database: "pyecho",
+      settings: { greeting: `hello from ${options.label}` },
       dev: { grants: { admin: ["admin"] } },
     }),
   );
@@ -87,6 +90,9 @@ from .labels import LABEL
 
 @service("PyEchoService")
 class EchoService:
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = config
+
     @function("echo")
     async def echo(self, parameters: dict[str, Any]) -> dict[str, Any]:
         return {
@@ -94,6 +100,7 @@ class EchoService:
             "label": LABEL,
             "runtime": "python " + platform.python_version(),
             "database": os.environ.get("SFN_DATABASE", ""),
+            "greeting": self._config["greeting"],
         }
 `,
   );

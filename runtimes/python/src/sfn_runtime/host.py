@@ -10,7 +10,7 @@ from ._host._authoring import (
 )
 from ._host._contract import compile_contract
 from ._host._pipeline import Metrics, RetryPolicy
-from ._host._run import load_service, run_service
+from ._host._run import load_service, load_settings, run_service
 from ._host._service_host import HostState, ServiceHost
 
 __all__ = [
@@ -24,6 +24,7 @@ __all__ = [
     "compile_contract",
     "function",
     "load_service",
+    "load_settings",
     "run_service",
     "service",
     "service_from_class",

@@ -24,6 +24,9 @@ ROOT = Path(__file__).resolve().parents[2]
 async def test_entrypoint_serves_and_stops_on_sigterm(prefix: str, tmp_path: Path) -> None:
     contract = tmp_path / "contract.json"
     contract.write_text(json.dumps(CONTRACT))
+    # As the application layer lays it out: sfn.config.json beside contract.json.
+    settings = {"greeting": "hello", "limits": {"items": 3}}
+    (tmp_path / "sfn.config.json").write_text(json.dumps({"name": "PyEntry", "settings": settings}))
     env = {
         **os.environ,
         "SFN_MQTT_URL": MQTT_URL,
@@ -55,9 +58,62 @@ async def test_entrypoint_serves_and_stops_on_sigterm(prefix: str, tmp_path: Pat
             assert await caller.call("PyEntry", "ping", {"a": 1}, timeout=timedelta(seconds=5)) == {
                 "pong": {"a": 1}
             }
+            assert await caller.call("PyEntry", "settings", {}, timeout=timedelta(seconds=5)) == {
+                "settings": settings
+            }
         process.send_signal(signal.SIGTERM)
         assert await asyncio.wait_for(process.wait(), 15) == 0
     finally:
         if process.returncode is None:
             process.kill()
             await process.wait()
+
+
+async def _run_entrypoint(tmp_path: Path, config: str | None) -> tuple[int, str]:
+    contract = tmp_path / "contract.json"
+    contract.write_text(json.dumps(CONTRACT))
+    if config is not None:
+        (tmp_path / "sfn.config.json").write_text(config)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sfn_runtime",
+        "tests.integration._entry_service:PyEntry",
+        str(contract),
+        env={**os.environ, "SFN_MQTT_URL": MQTT_URL, "PYTHONPATH": str(ROOT)},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 15)
+    return process.returncode or 0, stderr.decode()
+
+
+async def test_settings_that_are_not_an_object_stop_the_start_with_one_line(tmp_path: Path) -> None:
+    code, stderr = await _run_entrypoint(tmp_path, json.dumps({"name": "PyEntry", "settings": [1, 2]}))
+    assert code == 1
+    assert "sfn.config.json: settings must be an object" in stderr
+    assert "Traceback" not in stderr
+
+
+async def test_an_sfn_config_that_is_not_json_is_named(tmp_path: Path) -> None:
+    code, stderr = await _run_entrypoint(tmp_path, "{not json")
+    assert code == 1
+    assert "sfn.config.json: not valid JSON" in stderr
+
+
+async def test_a_missing_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
+    contract = tmp_path / "contract.json"
+    contract.write_text(json.dumps(CONTRACT))
+    env = {k: v for k, v in os.environ.items() if k != "SFN_MQTT_URL"}
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sfn_runtime",
+        "tests.integration._entry_service:PyEntry",
+        str(contract),
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stderr=asyncio.subprocess.PIPE,
+    )
+    _, stderr = await asyncio.wait_for(process.communicate(), 15)
+    assert process.returncode == 1
+    assert "ValidationError: missing setting SFN_MQTT_URL" in stderr.decode()
+    assert "Traceback" not in stderr.decode()

@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import signal
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -120,10 +121,39 @@ def _authenticator(env: Mapping[str, str]) -> Any:
     )
 
 
+def load_settings(contract_file: Path) -> dict[str, Any]:
+    """The ``settings`` of the ``sfn.config.json`` beside the contract (as the application layer and the
+    process driver lay them out), the functions' ``config``; ``{}`` when there is no such file.
+    """
+    config_file = contract_file.parent / "sfn.config.json"
+    try:
+        text = config_file.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        raise ValidationError(
+            f"{config_file}: not valid JSON ({error})", details={"file": str(config_file)}
+        ) from None
+    settings = config.get("settings", {}) if isinstance(config, dict) else None
+    if not isinstance(settings, dict):
+        raise ValidationError(
+            f"{config_file}: settings must be an object",
+            details={"file": str(config_file), "field": "settings"},
+        )
+    return settings
+
+
 async def run_service(
-    service: type[Any] | ServiceDefinition, contract: Mapping[str, Any], env: Mapping[str, str] | None = None
+    service: type[Any] | ServiceDefinition,
+    contract: Mapping[str, Any],
+    env: Mapping[str, str] | None = None,
+    *,
+    config: Mapping[str, Any] | None = None,
 ) -> None:
-    """Runs a service until SIGTERM/SIGINT, then stops gracefully (P-QOS-7).
+    """Runs a service until SIGTERM/SIGINT, then stops gracefully (P-QOS-7). ``config`` is what the
+    functions receive as ``config`` (``sfn.config.json``'s ``settings`` when started by :func:`main`).
 
     Settings (the names of @sfn/runtime's runtime-config): SFN_MQTT_URL, SFN_MQTT_PROTOCOL (5 | 3.1.1),
     SFN_MQTT_USERNAME/_PASSWORD, SFN_SHARED_SUBSCRIPTIONS, SFN_MIRROR_PROPERTIES, SFN_OIDC_ISSUER,
@@ -179,6 +209,7 @@ async def run_service(
         dedup_ttl_seconds=dedup_ttl,
         validate_output=_flag(env, "SFN_VALIDATE_OUTPUT", False),
         health_port=health_port,
+        config=config,
     )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -196,10 +227,22 @@ async def run_service(
 
 
 def main(argv: list[str]) -> int:
-    """``python -m sfn_runtime <module:Class> <contract.json>``."""
+    """``python -m sfn_runtime <module:Class> <contract.json>``; the ``settings`` of an ``sfn.config.json``
+    beside the contract are the functions' ``config``. A configuration error exits with 1 and one line
+    naming it (as ``sfn-runtime`` does), not a traceback.
+    """
     if len(argv) != 2:
-        print("usage: python -m sfn_runtime <module:Class> <contract.json>")
+        print("usage: python -m sfn_runtime <module:Class> <contract.json>", file=sys.stderr)
         return 2
-    contract = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
-    asyncio.run(run_service(load_service(argv[0]), contract))
+    contract_file = Path(argv[1])
+    try:
+        contract = json.loads(contract_file.read_text(encoding="utf-8"))
+        settings = load_settings(contract_file)
+        asyncio.run(run_service(load_service(argv[0]), contract, config=settings))
+    except ValidationError as error:
+        print(f"sfn_runtime: {error.type}: {error}", file=sys.stderr)
+        return 1
+    except (OSError, ValueError) as error:
+        print(f"sfn_runtime: {contract_file}: {error}", file=sys.stderr)
+        return 1
     return 0
