@@ -161,6 +161,36 @@ describe.each(backendNames)("DataStore on %s", (backendName) => {
     );
   });
 
+  it("audits allowed reads only where the collection asks for it (auditReads), on every read path", async () => {
+    const alice = factory.createDataStore(users.alice, { callId: "call-reads" });
+    const reads = () =>
+      backend.driver.query<Record<string, string>>(
+        "SELECT operation, collection, decision FROM sfn.audit_log WHERE call_id = 'call-reads' AND operation IN ('query', 'getById') ORDER BY id",
+      );
+    const id = await alice.insert("watched", { k: "a" });
+    // The query fast path (0017) and the general path, then getById: no audit rows yet.
+    expect((await alice.query("watched", { filter: { k: "a" } }, 1, 10)).total).toBe(1);
+    expect((await alice.query("watched", { filter: { k: { $eq: "a" } } }, 1, 10)).total).toBe(1);
+    expect(await alice.getById("watched", id)).toMatchObject({ k: "a" });
+    expect(await reads()).toEqual([]);
+    await factory.createDataStore(users.carol).configureCollection("watched", { auditReads: true });
+    expect((await alice.query("watched", { filter: { k: "a" } }, 1, 10)).total).toBe(1);
+    expect((await alice.query("watched", { filter: { k: { $eq: "a" } } }, 1, 10)).total).toBe(1);
+    expect(await alice.getById("watched", id)).toMatchObject({ k: "a" });
+    const allowed = { collection: "watched", decision: "allow" };
+    expect(await reads()).toEqual([
+      { operation: "query", ...allowed },
+      { operation: "query", ...allowed },
+      { operation: "getById", ...allowed },
+    ]);
+    await expectError(
+      factory.createDataStore(users.mallory, { callId: "call-reads" }).getById("watched", id),
+      "Forbidden",
+      "SFN_FORBIDDEN",
+    );
+    expect((await reads()).at(-1)).toEqual({ operation: "getById", collection: "watched", decision: "deny" });
+  });
+
   it("audits every written document in the same transaction, hash-chained", async () => {
     const alice = factory.createDataStore(users.alice, { callId: "call-a1" });
     const ids = await alice.insertMany("audited", [{ v: 1 }, { v: 2 }]);

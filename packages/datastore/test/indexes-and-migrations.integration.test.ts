@@ -2,7 +2,13 @@ import { randomBytes } from "node:crypto";
 import { ConflictError } from "@sfn/contracts";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundledMigrationList, createDataStoreFactory, migrate, pgDriver } from "../src/index.js";
+import {
+  bundledMigrationList,
+  createDataStoreFactory,
+  migrate,
+  pgDriver,
+  SFN_CALL_SQL,
+} from "../src/index.js";
 import {
   type Backend,
   backendNames,
@@ -76,6 +82,65 @@ describe.each(backendNames)("indexes on %s", (backendName) => {
       return rows.map((r) => r.line).join("\n");
     });
     expect(plan).toContain("documents_data");
+  });
+
+  // The fast path of 0017 runs static statements, planned once per session under force_generic_plan. The
+  // index scans and function calls counted around the call show which indexes its plan used and which
+  // path answered (the counters include earlier transactions not yet flushed, hence the difference; none
+  // are flushed inside a transaction).
+  const counters = `SELECT pg_stat_get_xact_numscans('sfn.documents_data'::regclass) AS gin,
+      pg_stat_get_xact_numscans('sfn.documents_collection_id'::regclass) AS btree,
+      coalesce(pg_stat_get_xact_function_calls('sfn._query_fast(jsonb, text, jsonb, text)'::regprocedure), 0) AS fast,
+      coalesce(pg_stat_get_xact_function_calls('sfn._compile_query(jsonb)'::regprocedure), 0) AS compiled`;
+  type Counters = Record<"gin" | "btree" | "fast" | "compiled", string>;
+  const fastQuery = async (tx: Pick<Backend["driver"], "query">) => {
+    const [before] = await tx.query<Counters>(counters);
+    const [row] = await tx.query<{ reply: { ok: { items: { k: string }[]; total: number } } }>(SFN_CALL_SQL, [
+      JSON.stringify({ userId: "alice", roles: ["user"], database: DATABASE }),
+      "query",
+      JSON.stringify({ collection: "big", query: { filter: { k: "v1234" } }, page: 1, pageSize: 10 }),
+    ]);
+    const [after] = await tx.query<Counters>(counters);
+    const used = (key: keyof Counters) => Number(after![key]) - Number(before![key]);
+    return {
+      items: row!.reply.ok.items.map((d) => d.k),
+      total: row!.reply.ok.total,
+      used: { gin: used("gin"), btree: used("btree"), fast: used("fast"), compiled: used("compiled") },
+    };
+  };
+
+  it("answers an equality query on the fast path (0017) with the GIN index, without compiling it", async () => {
+    const result = await backend.driver.transaction(async (tx) => {
+      await tx.query("SET LOCAL track_functions = 'all'");
+      return fastQuery(tx);
+    });
+    expect(result.items).toEqual(["v1234"]);
+    expect(result.total).toBe(1);
+    expect(result.used).toMatchObject({ btree: 0, fast: 1, compiled: 0 });
+    expect(result.used.gin).toBeGreaterThanOrEqual(1);
+  });
+
+  it("answers on the fast path without the GIN index where containment is not LEAKPROOF (0008 skipped)", async () => {
+    // No plan can use the GIN index under the row policy then; the filter runs beside the collection
+    // condition (here a sequential scan: the table holds that one collection).
+    const rolledBack = new Error("rolled back on purpose");
+    let result: Awaited<ReturnType<typeof fastQuery>> | undefined;
+    await backend.driver
+      .transaction(async (tx) => {
+        await tx.query("SET LOCAL track_functions = 'all'");
+        await tx.query("ALTER FUNCTION pg_catalog.jsonb_contains(jsonb, jsonb) NOT LEAKPROOF");
+        result = await fastQuery(tx);
+        throw rolledBack;
+      })
+      .catch((e: unknown) => {
+        if (e !== rolledBack) throw e;
+      });
+    expect(result?.items).toEqual(["v1234"]);
+    expect(result?.used).toMatchObject({ gin: 0, fast: 1, compiled: 0 });
+    const [leakproof] = await backend.driver.query<{ leakproof: boolean }>(
+      "SELECT proleakproof AS leakproof FROM pg_proc WHERE oid = 'jsonb_contains(jsonb, jsonb)'::regprocedure",
+    );
+    expect(leakproof?.leakproof).toBe(true);
   });
 });
 
