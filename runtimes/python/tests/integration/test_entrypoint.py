@@ -69,7 +69,10 @@ async def test_entrypoint_serves_and_stops_on_sigterm(prefix: str, tmp_path: Pat
             await process.wait()
 
 
-async def _run_entrypoint(tmp_path: Path, config: str | None) -> tuple[int, str]:
+async def _run_entrypoint(
+    tmp_path: Path, config: str | None, env: dict[str, str] | None = None
+) -> tuple[int, str]:
+    """Starts the entrypoint on CONTRACT (and `config` as its sfn.config.json) and waits for it to exit."""
     contract = tmp_path / "contract.json"
     contract.write_text(json.dumps(CONTRACT))
     if config is not None:
@@ -80,7 +83,10 @@ async def _run_entrypoint(tmp_path: Path, config: str | None) -> tuple[int, str]
         "sfn_runtime",
         "tests.integration._entry_service:PyEntry",
         str(contract),
-        env={**os.environ, "SFN_MQTT_URL": MQTT_URL, "PYTHONPATH": str(ROOT)},
+        env={
+            **(env if env is not None else {**os.environ, "SFN_MQTT_URL": MQTT_URL}),
+            "PYTHONPATH": str(ROOT),
+        },
         stderr=asyncio.subprocess.PIPE,
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 15)
@@ -101,19 +107,8 @@ async def test_an_sfn_config_that_is_not_json_is_named(tmp_path: Path) -> None:
 
 
 async def test_a_missing_setting_is_named_without_a_traceback(tmp_path: Path) -> None:
-    contract = tmp_path / "contract.json"
-    contract.write_text(json.dumps(CONTRACT))
-    env = {k: v for k, v in os.environ.items() if k != "SFN_MQTT_URL"}
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sfn_runtime",
-        "tests.integration._entry_service:PyEntry",
-        str(contract),
-        env={**env, "PYTHONPATH": str(ROOT)},
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, stderr = await asyncio.wait_for(process.communicate(), 15)
-    assert process.returncode == 1
-    assert "ValidationError: missing setting SFN_MQTT_URL" in stderr.decode()
-    assert "Traceback" not in stderr.decode()
+    without_broker = {k: v for k, v in os.environ.items() if k != "SFN_MQTT_URL"}
+    code, stderr = await _run_entrypoint(tmp_path, None, without_broker)
+    assert code == 1
+    assert "ValidationError: missing setting SFN_MQTT_URL" in stderr
+    assert "Traceback" not in stderr
