@@ -17,25 +17,58 @@
 --    still hashes sfn.audit_entry(row), so the two must agree (write-paths.integration.test.ts checks
 --    that on random values).
 
--- True when the caller context passes _bind_identity, has a database, and the arguments are an object
--- with a valid collection name and 1 to 10000 documents: then the general path raises nothing before
--- its permission check. Never raises itself.
-CREATE FUNCTION sfn._insert_args_ok(p_ctx jsonb, p_args jsonb) RETURNS boolean
+-- True when _bind_identity accepts p_ctx and it names a database, so that the general path would raise
+-- nothing before the operation itself. Never raises.
+CREATE FUNCTION sfn._context_ok(p_ctx jsonb) RETURNS boolean
 LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
-    WHEN jsonb_typeof(p_ctx) IS DISTINCT FROM 'object' OR jsonb_typeof(p_args) IS DISTINCT FROM 'object'
+    WHEN jsonb_typeof(p_ctx) IS DISTINCT FROM 'object'
       OR jsonb_typeof(p_ctx -> 'userId') IS DISTINCT FROM 'string'
-      OR jsonb_typeof(coalesce(p_ctx -> 'roles', '[]')) <> 'array'
-      OR jsonb_typeof(p_args -> 'documents') IS DISTINCT FROM 'array' THEN false
+      OR jsonb_typeof(coalesce(p_ctx -> 'roles', '[]')) <> 'array' THEN false
     ELSE length(p_ctx ->> 'userId') BETWEEN 1 AND 255 AND (p_ctx ->> 'userId') !~ '[[:cntrl:]]'
      AND NOT jsonb_path_exists(coalesce(p_ctx -> 'roles', '[]'), 'strict $[*] ? (@.type() != "string")')
      AND coalesce((p_ctx ->> 'database') ~ '^[A-Za-z_][A-Za-z0-9_]{0,62}$', false)
      AND (NOT p_ctx ? 'maxDocumentBytes'
           OR (jsonb_typeof(p_ctx -> 'maxDocumentBytes') = 'number' AND (p_ctx -> 'maxDocumentBytes')::numeric >= 1))
+  END
+$$;
+
+-- True when the caller context passes _context_ok and the arguments are an object with a valid collection
+-- name and 1 to 10000 documents: then the general path raises nothing before its permission check. Never
+-- raises itself.
+CREATE FUNCTION sfn._insert_args_ok(p_ctx jsonb, p_args jsonb) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT CASE
+    WHEN jsonb_typeof(p_args) IS DISTINCT FROM 'object'
+      OR jsonb_typeof(p_args -> 'documents') IS DISTINCT FROM 'array' THEN false
+    ELSE sfn._context_ok(p_ctx)
      AND coalesce((p_args ->> 'collection') ~ '^[A-Za-z_][A-Za-z0-9_]{0,62}$', false)
      AND jsonb_array_length(p_args -> 'documents') BETWEEN 1 AND 10000
   END
 $$;
+
+-- Whether p_user, with the token roles p_roles (a jsonb array), holds one of p_permissions on p_collection
+-- of p_database: the rule of _holds (0009), for the fast paths' definer functions (_insert_prepare,
+-- _reads_quietly of 0017), which pass the permissions _satisfying gives. Not a definer itself.
+CREATE FUNCTION sfn._grants_reach(p_user text, p_roles jsonb, p_database text, p_collection text,
+                                  p_permissions text[])
+RETURNS boolean LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  RETURN EXISTS (
+      SELECT 1 FROM sfn.user_permissions up
+      WHERE up.database = p_database AND up.user_id = p_user AND up.collection IN ('', p_collection)
+        AND up.permission = ANY (p_permissions))
+    OR EXISTS (
+      SELECT 1 FROM sfn.role_permissions rp
+      WHERE rp.database = p_database AND rp.collection IN ('', p_collection)
+        AND rp.permission = ANY (p_permissions)
+        AND (p_roles ? rp.role
+             OR EXISTS (SELECT 1 FROM sfn.user_roles ur
+                        WHERE ur.database = p_database AND ur.user_id = p_user AND ur.role = rp.role
+                          AND ur.collection IN ('', p_collection))));
+END
+$$;
+REVOKE ALL ON FUNCTION sfn._grants_reach(text, jsonb, text, text, text[]) FROM PUBLIC;
 
 -- sfn.audit_entry(row)::text (0009), the hashed content of an audit row, written out as text instead of
 -- built as jsonb per row: jsonb prints the keys by length, then bytewise, with ": " and ", ", and strings
@@ -159,18 +192,7 @@ BEGIN
   END IF;
   -- The decision, the collection's size limit and the documents' checks in one statement; the documents
   -- are checked only when the caller may write.
-  SELECT (EXISTS (
-            SELECT 1 FROM sfn.user_permissions up
-            WHERE up.database = p_database AND up.user_id = p_user AND up.collection IN ('', p_collection)
-              AND up.permission IN ('write:own', 'write', 'admin'))
-          OR EXISTS (
-            SELECT 1 FROM sfn.role_permissions rp
-            WHERE rp.database = p_database AND rp.collection IN ('', p_collection)
-              AND rp.permission IN ('write:own', 'write', 'admin')
-              AND (p_roles ? rp.role
-                   OR EXISTS (SELECT 1 FROM sfn.user_roles ur
-                              WHERE ur.database = p_database AND ur.user_id = p_user AND ur.role = rp.role
-                                AND ur.collection IN ('', p_collection)))))
+  SELECT sfn._grants_reach(p_user, p_roles, p_database, p_collection, ARRAY['write:own', 'write', 'admin'])
          AND NOT EXISTS (
            SELECT 1 FROM jsonb_array_elements(p_docs) e
            WHERE jsonb_typeof(e) <> 'object' OR e ?| ARRAY['id', 'owner', 'createdAt', 'updatedAt']

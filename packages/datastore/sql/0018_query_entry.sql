@@ -4,26 +4,11 @@
 -- A fast query still went through the general entry first: the sub-transaction of sfn.call's EXCEPTION
 -- block, _bind_identity's validations and eight settings, _dispatch and _query, before _query_fast ran
 -- (≈ 45 µs of the ≈ 145 µs a fast query took on the server). Now, when the caller context is one that
--- _bind_identity accepts and names a database, sfn.call binds the same settings in one expression, switches
--- to sfn_app and asks sfn._query_fast. It answers, or returns NULL having written nothing and raised
--- nothing (another shape, a denial, a collection that audits reads); then the general path answers exactly
--- as before (and its _query asks _query_fast once more, which says NULL again: cheap shape checks first).
-
--- True when _bind_identity accepts p_ctx and it names a database, so that the general path would raise
--- nothing before the operation itself. The identity half of _insert_args_ok (0016). Never raises.
-CREATE FUNCTION sfn._context_ok(p_ctx jsonb) RETURNS boolean
-LANGUAGE sql IMMUTABLE AS $$
-  SELECT CASE
-    WHEN jsonb_typeof(p_ctx) IS DISTINCT FROM 'object'
-      OR jsonb_typeof(p_ctx -> 'userId') IS DISTINCT FROM 'string'
-      OR jsonb_typeof(coalesce(p_ctx -> 'roles', '[]')) <> 'array' THEN false
-    ELSE length(p_ctx ->> 'userId') BETWEEN 1 AND 255 AND (p_ctx ->> 'userId') !~ '[[:cntrl:]]'
-     AND NOT jsonb_path_exists(coalesce(p_ctx -> 'roles', '[]'), 'strict $[*] ? (@.type() != "string")')
-     AND coalesce((p_ctx ->> 'database') ~ '^[A-Za-z_][A-Za-z0-9_]{0,62}$', false)
-     AND (NOT p_ctx ? 'maxDocumentBytes'
-          OR (jsonb_typeof(p_ctx -> 'maxDocumentBytes') = 'number' AND (p_ctx -> 'maxDocumentBytes')::numeric >= 1))
-  END
-$$;
+-- _bind_identity accepts and names a database (sfn._context_ok of 0016, which the fast insert checks too),
+-- sfn.call binds the same settings in one expression, switches to sfn_app and asks sfn._query_fast. It
+-- answers, or returns NULL having written nothing and raised nothing (another shape, a denial, a
+-- collection that audits reads); then the general path answers exactly as before (and its _query asks
+-- _query_fast once more, which says NULL again: cheap shape checks first).
 
 -- sfn.call of 0016 with the fast query beside the fast insert. The general path below them is unchanged.
 CREATE OR REPLACE FUNCTION sfn.call(p_ctx jsonb, p_op text, p_args jsonb) RETURNS jsonb

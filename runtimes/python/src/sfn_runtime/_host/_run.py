@@ -237,12 +237,12 @@ def main(argv: list[str]) -> int:
     contract_file = Path(argv[1])
     try:
         contract = json.loads(contract_file.read_text(encoding="utf-8"))
-        settings = load_settings(contract_file)
-        asyncio.run(run_service(load_service(argv[0]), contract, config=settings))
-    except ValidationError as error:
-        print(f"sfn_runtime: {error.type}: {error}", file=sys.stderr)
-        return 1
     except (OSError, ValueError) as error:
         print(f"sfn_runtime: {contract_file}: {error}", file=sys.stderr)
+        return 1
+    try:
+        asyncio.run(run_service(load_service(argv[0]), contract, config=load_settings(contract_file)))
+    except ValidationError as error:
+        print(f"sfn_runtime: {error.type}: {error}", file=sys.stderr)
         return 1
     return 0
