@@ -112,4 +112,17 @@ describe("the sidecar refuses what it must not run", () => {
     expect(events.find((e) => e.event === "rolled_back")).toMatchObject({ version: "1.0.0" });
     await finish("ReadyApp", sidecar);
   });
+
+  it("a readiness deadline belongs to its request: the next request without one gets the default 30 s", async () => {
+    await h.publish("1.0.0", { name: "DeadlineApp", label: "d1" });
+    await h.publish("2.0.0", { name: "DeadlineApp", label: "d2" });
+    const deadline = async (version: string | null, ms?: number) =>
+      (await h.store.request("DeadlineApp", version === null ? "undeploy" : "deploy", version, "test", ms))
+        .readyDeadlineMs;
+    expect(await deadline("1.0.0", 1500)).toBe(1500);
+    // before migration 0019 these kept 1500 ms, so one quick `--deadline` made every later deploy fragile
+    expect(await deadline("2.0.0")).toBe(30_000);
+    expect(await deadline("1.0.0", 5000)).toBe(5000);
+    expect(await deadline(null)).toBe(30_000);
+  });
 });
