@@ -17,12 +17,17 @@ const failing = (report: Awaited<ReturnType<typeof runCli>>["report"]) =>
 
 describe("sfn conformance", () => {
   // The README test command's run: every available runtime, the matrix printed, JUnit for the summary.
+  // --no-build: turbo built the runtimes before this task (@sfn/runtime-node is a devDependency, so
+  // `^build` covers the packages it imports). The runtimes' own build step — a nested `turbo run build` —
+  // would rewrite dist/ files that the tasks running beside this one are loading at that moment (it made
+  // runtime-node's integration config fail to find @sfn/testkit/dist/vitest.js on a loaded machine).
   it("every available runtime passes every case it does not skip; node runs all of them", async () => {
     expect(available).toContain("node");
     const { code, report } = await runCli(
       [
         "--lang",
         available.join(","),
+        "--no-build",
         "--junit",
         join(conformanceDir, "test-results", "conformance.xml"),
         "--html",
