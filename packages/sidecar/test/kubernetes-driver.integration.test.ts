@@ -146,6 +146,7 @@ describe("the kubernetes driver", () => {
     await h.publish("1.0.0", { label: "k1" });
     await h.publish("2.0.0", { label: "k2" });
     await h.publish("3.0.0", { label: "k3", neverReady: true });
+    await h.publish("4.0.0", { label: "k4", crashAtStart: true });
     const client = createClient(messaging.createMessaging(ANONYMOUS_USER), "EchoService", {
       topicPrefix: h.topicPrefix,
     });
@@ -198,12 +199,41 @@ describe("the kubernetes driver", () => {
     expect(functionPids(supervisor.pid!)).toHaveLength(1);
     expect(functionPids(supervisor.pid!)).not.toContain(crashed);
 
+    // a version that crashes at start: the supervisor resumes 2.0.0 at once, but its /readyz stays 503
+    // (2.0.0 is not what the link points to), so the sidecar does not take 2.0.0's answer for 4.0.0
+    // being ready: the deadline passes, 4.0.0 fails and the deployment rolls back
+    const beforeCrash = { routed: replies.routed, unexpected: replies.unexpected.length };
+    stop = callStream(echo);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await requestDeploy("EchoService", "4.0.0", { store: h.store, by: "test", readyDeadlineMs: 2_000 });
+    await eventually(
+      async () => {
+        const events = await h.store.events("EchoService");
+        const failed = events.filter((e) => e.event === "failed" && e.version === "4.0.0");
+        const d = await h.store.deployment("EchoService");
+        return failed.length === 1 && d?.state === "serving" && d.currentVersion === "2.0.0" ? d : undefined;
+      },
+      60_000,
+      "4.0.0 failed and 2.0.0 serving again",
+    );
+    const events = await h.store.events("EchoService");
+    expect(events.filter((e) => e.event === "ready" && e.version === "4.0.0")).toEqual([]);
+    expect(events.filter((e) => e.event === "failed").at(-1)).toMatchObject({
+      version: "4.0.0",
+      details: { code: "SFN_FUNCTION_NOT_READY" },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    answered = everyCallAnsweredOnce(await stop(), beforeCrash);
+    expect(new Set(answered.map((r) => r.label))).toEqual(new Set(["k2"]));
+
     const started = (await h.store.events("EchoService")).filter((e) => e.event === "started");
     expect(started.map((e) => [e.version, e.details])).toEqual([
       ["1.0.0", { driver: "kubernetes" }],
       ["2.0.0", { driver: "kubernetes" }],
       ["3.0.0", { driver: "kubernetes" }],
       ["2.0.0", { driver: "kubernetes" }], // the rollback: the supervisor finds 2.0.0 already running
+      ["4.0.0", { driver: "kubernetes" }],
+      ["2.0.0", { driver: "kubernetes" }],
     ]);
   });
 });

@@ -23,8 +23,16 @@ async function upstream(name: string, readyStatus: number): Promise<number> {
   return (server.address() as AddressInfo).port;
 }
 
-async function front(target: () => number | undefined): Promise<FunctionFront> {
-  const f = await startFunctionFront({ port: 0, host: "127.0.0.1", target });
+async function front(
+  target: () => number | undefined,
+  notReady?: () => string | undefined,
+): Promise<FunctionFront> {
+  const f = await startFunctionFront({
+    port: 0,
+    host: "127.0.0.1",
+    target,
+    ...(notReady ? { notReady } : {}),
+  });
   closing.push(() => f.close());
   return f;
 }
@@ -72,5 +80,23 @@ describe("the supervisor's fixed port", () => {
       body: { ready: false, function: "starting" },
     });
     expect((await get(f.port, "/call")).status).toBe(404);
+  });
+
+  it("/readyz is 503 while notReady names a reason (the previous version serves); the rest is forwarded", async () => {
+    const old = await upstream("old", 200);
+    let reason: string | undefined = "/apps/1.0.0 serves; the link points to /apps/2.0.0";
+    const f = await front(
+      () => old,
+      () => reason,
+    );
+    expect(await get(f.port, "/readyz")).toMatchObject({
+      status: 503,
+      from: null,
+      body: { ready: false, function: "previous", reason },
+    });
+    expect(await get(f.port, "/healthz")).toMatchObject({ status: 200, from: "old" });
+    expect(await get(f.port, "/metrics")).toMatchObject({ status: 200, from: "old" });
+    reason = undefined; // the link points to it again (the rollback)
+    expect(await get(f.port, "/readyz")).toMatchObject({ status: 200, from: "old" });
   });
 });

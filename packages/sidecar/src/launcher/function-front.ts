@@ -16,6 +16,11 @@ export interface FunctionFrontOptions {
   host?: string;
   /** The private port of the function process to answer for now; undefined while none runs. */
   target: () => number | undefined;
+  /**
+   * Why `/readyz` answers 503 although that process may be ready: it is not the version the sidecar
+   * asked for (a restart failed and the previous process serves again). Undefined: forward.
+   */
+  notReady?: () => string | undefined;
 }
 
 function answer(res: ServerResponse, status: number, body: Record<string, unknown>): void {
@@ -29,7 +34,7 @@ function answer(res: ServerResponse, status: number, body: Record<string, unknow
  * forwards `/healthz`, `/readyz` and `/metrics` to the current one — so the sidecar's readiness check
  * and any probe see the process that is taking over. With no function running, `/healthz` answers 200
  * (the container is alive, in monitoring mode) and `/readyz` and `/metrics` 503; a process not
- * listening yet gives 503.
+ * listening yet gives 503, and so does `/readyz` while `notReady` names a reason.
  */
 export async function startFunctionFront(options: FunctionFrontOptions): Promise<FunctionFront> {
   const server = createServer((req, res) => {
@@ -43,6 +48,11 @@ export async function startFunctionFront(options: FunctionFrontOptions): Promise
     if (port === undefined) {
       if (path === "/healthz") answer(res, 200, { status: "ok", function: "none" });
       else answer(res, 503, { ready: false, function: "none" });
+      return;
+    }
+    const reason = path === "/readyz" ? options.notReady?.() : undefined;
+    if (reason !== undefined) {
+      answer(res, 503, { ready: false, function: "previous", reason });
       return;
     }
     const upstream = request(

@@ -5,12 +5,28 @@ import type { Launcher } from "./launcher.js";
 export interface KubernetesLauncherOptions {
   /** The supervisor's fixed HTTP port (/readyz of the current function), on localhost inside the pod. */
   httpPort: number;
-  /** An argument of the supervisor's command line (/proc/<pid>/cmdline); default `supervise`. */
-  processMarker?: string;
+  /**
+   * How the supervisor's command line (/proc/<pid>/cmdline, its arguments) is recognised; default: the
+   * Node base image's `sfn-sidecar supervise <link>` (an argument naming `sidecar`, then `supervise`) or
+   * the Python base image's `python -m sfn_runtime.supervise <link>`.
+   */
+  isSupervisor?: (args: string[]) => boolean;
   /** /proc; a test may point elsewhere. */
   procDir?: string;
   /** How long to wait for the supervisor to show up (main container starting); default 30 s. */
   findTimeoutMs?: number;
+}
+
+/**
+ * The main container's supervisor, by its arguments: `… sfn-sidecar supervise <link>` (Node base image,
+ * any path that names the sidecar before `supervise`) or `python -m sfn_runtime.supervise <link>`
+ * (Python base image).
+ */
+export function isSupervisorCommand(args: string[]): boolean {
+  const supervise = args.indexOf("supervise");
+  if (supervise > 0 && args.slice(0, supervise).some((arg) => arg.includes("sidecar"))) return true;
+  const module = args.indexOf("sfn_runtime.supervise");
+  return module > 0 && args[module - 1] === "-m";
 }
 
 /**
@@ -42,11 +58,11 @@ export class KubernetesLauncher implements Launcher {
   /** The pid of the supervisor (not ours), scanning /proc. */
   async findSupervisor(): Promise<number | undefined> {
     const proc = this.#options.procDir ?? "/proc";
-    const marker = this.#options.processMarker ?? "supervise";
+    const isSupervisor = this.#options.isSupervisor ?? isSupervisorCommand;
     for (const entry of await readdir(proc)) {
       if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
       const cmdline = await readFile(`${proc}/${entry}/cmdline`, "utf8").catch(() => "");
-      if (!cmdline.includes("sidecar") || !cmdline.split("\0").includes(marker)) continue;
+      if (!isSupervisor(cmdline.split("\0"))) continue;
       // Only once it handles SIGHUP (bit 0 of SigCgt): signalled while still loading, it would die.
       const status = await readFile(`${proc}/${entry}/status`, "utf8").catch(() => "");
       const caught = /^SigCgt:\s*([0-9a-f]+)$/m.exec(status)?.[1];

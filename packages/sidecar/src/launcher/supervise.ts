@@ -66,6 +66,7 @@ export class Supervisor {
       port: this.#options.httpPort,
       ...(this.#options.host ? { host: this.#options.host } : {}),
       target: () => this.#launcher.current?.port,
+      notReady: () => this.#notReady(),
     });
     this.enqueue("start", () => this.converge());
   }
@@ -82,6 +83,19 @@ export class Supervisor {
 
   #target(): string | undefined {
     return existsSync(this.#link) ? realpathSync(this.#link) : undefined;
+  }
+
+  /**
+   * After a failed restart (the new process exited before it was ready, or SIGWINCH) the previous
+   * process serves calls again, but the link points to the new version: the sidecar, polling `/readyz`
+   * until its deadline, must not take the old process's 200 for the new version being ready.
+   */
+  #notReady(): string | undefined {
+    const current = this.#launcher.current;
+    const target = this.#target();
+    return current !== undefined && current.appDir !== target
+      ? `${current.appDir} serves; the link points to ${target ?? "nothing"}`
+      : undefined;
   }
 
   /** SIGHUP: make the running function the one the link points to. */

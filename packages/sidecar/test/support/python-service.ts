@@ -4,6 +4,8 @@ import { dirname, join } from "node:path";
 export interface PythonEchoServiceOptions {
   /** Returned by `echo`, so a caller sees which build answers. */
   label: string;
+  /** The module raises when it is imported: the process exits before it is ready. */
+  crashAtStart?: boolean;
 }
 
 /** The files of the service that belong in its application layer (paths from the service directory). */
@@ -86,7 +88,7 @@ from typing import Any
 from sfn_runtime.host import function, service
 
 from .labels import LABEL
-
+${options.crashAtStart ? '\nraise RuntimeError("this version crashes at start")\n' : ""}
 
 @service("PyEchoService")
 class EchoService:

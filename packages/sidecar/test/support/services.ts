@@ -8,6 +8,8 @@ export interface EchoServiceOptions {
   label: string;
   /** The module never finishes loading: the runtime never becomes ready. */
   neverReady?: boolean;
+  /** The module throws when it loads: the process exits before it is ready. */
+  crashAtStart?: boolean;
   /** Adds this many bytes of incompressible data to the bundle (benchmark: a 10 MB layer). */
   padBytes?: number;
   /** Adds a required input field (a breaking contract change). */
@@ -56,7 +58,7 @@ export function writeEchoService(dir: string, options: EchoServiceOptions): stri
     join(dir, "src", "echo.ts"),
     `import { defineService } from "@sfn/runtime";
 import contract from "../contract.json" with { type: "json" };
-${pad}${options.neverReady ? "setInterval(() => {}, 1000);\nawait new Promise(() => {}); // never finishes loading\n" : ""}
+${pad}${options.neverReady ? "setInterval(() => {}, 1000);\nawait new Promise(() => {}); // never finishes loading\n" : ""}${options.crashAtStart ? 'throw new Error("this version crashes at start");\n' : ""}
 const label: string = ${JSON.stringify(options.label)};
 
 export const service = defineService({
