@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,12 +8,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApplication } from "../src/build/build-application.js";
 import { requestDeploy } from "../src/build/deploy.js";
 import { publishApplication } from "../src/build/publish.js";
+import { freePort } from "../src/launcher/free-port.js";
+import { isSupervisorCommand, KubernetesLauncher } from "../src/launcher/kubernetes-launcher.js";
 import { pythonInterpreter } from "../src/launcher/runtime-command.js";
 import { readLayer } from "../src/oci/layer.js";
 import { Annotations } from "../src/oci/media-types.js";
 import { pushBaseImage } from "./support/base-image.js";
 import { createHarness, eventually, type Harness } from "./support/harness.js";
-import { PYTHON_SERVICE_CODE, writePythonEchoService } from "./support/python-service.js";
+import {
+  PYTHON_SERVICE_CODE,
+  type PythonEchoServiceOptions,
+  writePythonEchoService,
+} from "./support/python-service.js";
 
 const runtimeDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../runtimes/python");
 
@@ -40,6 +46,7 @@ const skipReason = "reason" in venv ? ` — SKIPPED: the Python venv is unavaila
 let h: Harness;
 let messaging: MessagingClient;
 let pythonBase: string;
+let supervisor: ChildProcess | undefined;
 
 beforeAll(async () => {
   if (skipReason) return;
@@ -57,6 +64,11 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
+  if (supervisor && supervisor.exitCode === null) {
+    const exited = new Promise((resolve) => supervisor!.once("exit", resolve));
+    supervisor.kill("SIGTERM");
+    await exited;
+  }
   await messaging?.close();
 });
 
@@ -68,11 +80,28 @@ interface EchoReply {
   greeting: string;
 }
 
-async function echo(text: string): Promise<EchoReply> {
-  const client = createClient(messaging.createMessaging(ANONYMOUS_USER), "PyEchoService", {
+async function echo(text: string, service = "PyEchoService"): Promise<EchoReply> {
+  const client = createClient(messaging.createMessaging(ANONYMOUS_USER), service, {
     topicPrefix: h.topicPrefix,
   });
-  return (await client.echo!({ text }, { timeoutMs: 10_000 })) as EchoReply;
+  return (await client.echo!({ text }, { timeoutMs: 30_000 })) as EchoReply;
+}
+
+/** Builds the Python echo service (writePythonEchoService) as `version` and publishes it. */
+async function publishPython(version: string, options: PythonEchoServiceOptions) {
+  const name = options.name ?? "PyEchoService";
+  const built = await buildApplication({
+    serviceDir: writePythonEchoService(join(h.work, "src", `${name}-${version}`), options),
+    version,
+    baseImage: pythonBase,
+    outDir: join(h.work, "images", `${name}-${version}`),
+  });
+  await publishApplication({
+    layoutDir: built.outDir,
+    repository: `${h.registry}/sfn-test/python/${name.toLowerCase()}`,
+    store: h.store,
+  });
+  return built;
 }
 
 async function layerFiles(outDir: string, digest: string): Promise<Map<string, string>> {
@@ -184,20 +213,7 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
   });
 
   it("a sidecar pulls the layer and starts the Python runtime, which answers through MQTT; a new version replaces it", async () => {
-    const publish = async (version: string, label: string) => {
-      const built = await buildApplication({
-        serviceDir: writePythonEchoService(join(h.work, "src", `py-${version}`), { label }),
-        version,
-        baseImage: pythonBase,
-        outDir: join(h.work, "images", `py-${version}`),
-      });
-      await publishApplication({
-        layoutDir: built.outDir,
-        repository: `${h.registry}/sfn-test/python/pyechoservice`,
-        store: h.store,
-      });
-      return built;
-    };
+    const publish = (version: string, label: string) => publishPython(version, { label });
     const v1 = await publish("1.0.0", "py-v1");
     const inspected = JSON.parse(
       execFileSync(
@@ -254,5 +270,129 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
       (await h.store.deployment("PyEchoService"))?.state === "stopped" ? true : undefined,
     );
     expect(sidecar.options.launcher.exited()).toBe("not running"); // the Python process was stopped
+    await sidecar.stop(); // a monitoring pod of this base image would claim the next test's deployment
+  });
+
+  it("the kubernetes driver with the Python base image's supervisor (python -m sfn_runtime.supervise): a redeploy under calls loses none, a version that crashes at start fails and rolls back", async () => {
+    const service = "PyK8sService";
+    const appsDir = join(h.work, "pods", "py-k8s-pod");
+    const link = join(appsDir, "current");
+    const port = await freePort();
+    // the main container of a Python pod, in the sidecar's PID namespace
+    supervisor = spawn((venv as { python: string }).python, ["-m", "sfn_runtime.supervise", link], {
+      stdio: ["ignore", "ignore", "inherit"],
+      env: {
+        ...process.env,
+        SFN_HTTP_PORT: String(port),
+        SFN_OIDC_ISSUER: "",
+        SFN_DATABASE_URL: "",
+        SFN_TOPIC_PREFIX: h.topicPrefix,
+        SFN_REPLICA_ID: `py-k8s-pod-${process.pid}`,
+        SFN_LOG_LEVEL: "warn",
+      },
+    });
+    // this run's supervisor only (other test files run supervisors of their own at the same time)
+    const launcher = new KubernetesLauncher({
+      httpPort: port,
+      isSupervisor: (args) => isSupervisorCommand(args) && args.includes(link),
+    });
+    await eventually(async () => launcher.findSupervisor(), 30_000, "the Python supervisor");
+    await eventually(
+      async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok,
+    );
+    expect((await fetch(launcher.readyUrl())).status).toBe(503); // monitoring mode: no function
+
+    const v1 = await publishPython("1.0.0", { label: "k1", name: service });
+    await publishPython("2.0.0", { label: "k2", name: service });
+    await publishPython("3.0.0", { label: "k3", name: service, crashAtStart: true });
+    const sidecar = h.sidecar("py-k8s-pod", {
+      base: { image: pythonBase, interfaceHash: v1.interfaceHash },
+      launcher,
+      appsDir,
+    });
+    await sidecar.start();
+    const serving = (version: string) =>
+      eventually(
+        async () => {
+          const d = await h.store.deployment(service);
+          return d?.state === "serving" && d.currentVersion === version ? d : undefined;
+        },
+        90_000,
+        `${service} ${version} serving`,
+      );
+    await requestDeploy(service, "1.0.0", { store: h.store, by: "test", readyDeadlineMs: 60_000 });
+    await serving("1.0.0");
+    expect(await echo("first", service)).toMatchObject({ label: "k1", database: "pyecho" });
+
+    // redeploy while a call goes out every 20 ms: each one is answered, in order, none lost
+    const calls: Promise<EchoReply | Error>[] = [];
+    let flowing = true;
+    const stream = (async () => {
+      for (let i = 0; flowing; i++) {
+        calls.push(echo(String(i), service).catch((error: Error) => error));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    const stopCalls = async () => {
+      flowing = false;
+      await stream;
+      const settled = await Promise.all(calls.splice(0));
+      expect(settled.filter((r) => r instanceof Error).map(String)).toEqual([]);
+      expect(settled.map((r) => (r as EchoReply).text)).toEqual(settled.map((_, i) => String(i)));
+      return settled as EchoReply[];
+    };
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await requestDeploy(service, "2.0.0", { store: h.store, by: "test", readyDeadlineMs: 60_000 });
+    await serving("2.0.0");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    let answered = await stopCalls();
+    expect(answered[0]?.label).toBe("k1");
+    expect(answered.at(-1)?.label).toBe("k2");
+
+    // 3.0.0 raises at import: the supervisor gives 2.0.0 back, whose /readyz stays 503 (the link points
+    // to 3.0.0), so the deadline passes, 3.0.0 fails and the sidecar rolls back to 2.0.0
+    flowing = true;
+    const failing = (async () => {
+      for (let i = 0; flowing; i++) {
+        calls.push(echo(String(i), service).catch((error: Error) => error));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    })();
+    await requestDeploy(service, "3.0.0", { store: h.store, by: "test", readyDeadlineMs: 3_000 });
+    await eventually(
+      async () => {
+        const failed = (await h.store.events(service)).filter((e) => e.event === "failed");
+        const d = await h.store.deployment(service);
+        return failed.length === 1 && d?.state === "serving" && d.currentVersion === "2.0.0" ? d : undefined;
+      },
+      90_000,
+      "3.0.0 failed, 2.0.0 serving",
+    );
+    flowing = false;
+    await failing;
+    const settled = await Promise.all(calls.splice(0));
+    expect(settled.filter((r) => r instanceof Error).map(String)).toEqual([]);
+    expect(new Set(settled.map((r) => (r as EchoReply).label))).toEqual(new Set(["k2"]));
+    const events = await h.store.events(service);
+    expect(events.filter((e) => e.event === "ready").map((e) => e.version)).toEqual([
+      "1.0.0",
+      "2.0.0",
+      "2.0.0",
+    ]);
+    expect(events.find((e) => e.event === "failed")).toMatchObject({
+      version: "3.0.0",
+      details: { code: "SFN_FUNCTION_NOT_READY" },
+    });
+    answered = [await echo("after", service)];
+    expect(answered[0]).toMatchObject({ label: "k2" });
+
+    await h.store.request(service, "undeploy", null, "test");
+    await eventually(async () =>
+      (await h.store.deployment(service))?.state === "stopped" ? true : undefined,
+    );
+    expect(await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()).toEqual({
+      status: "ok",
+      function: "none",
+    });
   });
 });

@@ -6,6 +6,8 @@ export interface PythonEchoServiceOptions {
   label: string;
   /** The module raises when it is imported: the process exits before it is ready. */
   crashAtStart?: boolean;
+  /** The service's name (contract, config, `@service`); default PyEchoService. */
+  name?: string;
 }
 
 /** The files of the service that belong in its application layer (paths from the service directory). */
@@ -39,8 +41,9 @@ export function writePythonEchoService(dir: string, options: PythonEchoServiceOp
     mkdirSync(dirname(join(dir, path)), { recursive: true });
     writeFileSync(join(dir, path), content);
   };
+  const name = options.name ?? "PyEchoService";
   const contract = {
-    service: "PyEchoService",
+    service: name,
     schemaVersion: "1.0.0",
     functions: { echo: { input: "EchoRequest", output: "EchoResponse", authenticated: false } },
     definitions: {
@@ -68,7 +71,7 @@ export function writePythonEchoService(dir: string, options: PythonEchoServiceOp
   write(
     "sfn.config.json",
     JSON.stringify({
-      name: "PyEchoService",
+      name,
       contract: "contract.json",
       entry: "echo_service/service.py:EchoService",
       database: "pyecho",
@@ -90,7 +93,7 @@ from sfn_runtime.host import function, service
 from .labels import LABEL
 ${options.crashAtStart ? '\nraise RuntimeError("this version crashes at start")\n' : ""}
 
-@service("PyEchoService")
+@service(${JSON.stringify(name)})
 class EchoService:
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = config
