@@ -1,4 +1,4 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,8 +7,8 @@ import { ANONYMOUS_USER, createClient } from "@sfn/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { requestDeploy } from "../src/build/deploy.js";
 import { freePort } from "../src/launcher/free-port.js";
-import { KubernetesLauncher } from "../src/launcher/kubernetes-launcher.js";
 import { createHarness, eventually, type Harness } from "./support/harness.js";
+import { startSupervisor, stopSupervisor, supervisorLauncher } from "./support/supervisor.js";
 
 let h: Harness;
 let messaging: MessagingClient;
@@ -31,11 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  if (supervisor && supervisor.exitCode === null) {
-    const exited = new Promise((resolve) => supervisor!.once("exit", resolve));
-    supervisor.kill("SIGTERM");
-    await exited;
-  }
+  await stopSupervisor(supervisor);
   await messaging?.close();
 });
 
@@ -117,19 +113,9 @@ describe("the kubernetes driver", () => {
     const port = await freePort();
     const cli = join(fileURLToPath(new URL("..", import.meta.url)), "dist", "cli.js");
     // the main container: `sfn-sidecar supervise <apps>/current`, in the same PID namespace as the sidecar
-    supervisor = spawn(process.execPath, [cli, "supervise", join(appsDir, "current")], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        SFN_HTTP_PORT: String(port),
-        SFN_OIDC_ISSUER: "",
-        SFN_DATABASE_URL: "",
-        SFN_TOPIC_PREFIX: h.topicPrefix,
-        SFN_REPLICA_ID: `k8s-pod-${process.pid}`,
-        SFN_LOG_LEVEL: "warn",
-      },
-    });
-    const launcher = new KubernetesLauncher({ httpPort: port });
+    const link = join(appsDir, "current");
+    supervisor = startSupervisor(h, [process.execPath, cli, "supervise", link], port, "k8s-pod");
+    const launcher = supervisorLauncher(port, link);
     await eventually(async () => launcher.findSupervisor(), 10_000, "the supervisor");
     // monitoring mode: the supervisor serves the fixed port itself
     await eventually(

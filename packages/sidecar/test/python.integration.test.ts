@@ -1,4 +1,4 @@
-import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -9,7 +9,6 @@ import { buildApplication } from "../src/build/build-application.js";
 import { requestDeploy } from "../src/build/deploy.js";
 import { publishApplication } from "../src/build/publish.js";
 import { freePort } from "../src/launcher/free-port.js";
-import { isSupervisorCommand, KubernetesLauncher } from "../src/launcher/kubernetes-launcher.js";
 import { pythonInterpreter } from "../src/launcher/runtime-command.js";
 import { readLayer } from "../src/oci/layer.js";
 import { Annotations } from "../src/oci/media-types.js";
@@ -20,6 +19,7 @@ import {
   type PythonEchoServiceOptions,
   writePythonEchoService,
 } from "./support/python-service.js";
+import { startSupervisor, stopSupervisor, supervisorLauncher } from "./support/supervisor.js";
 
 const runtimeDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../runtimes/python");
 
@@ -64,11 +64,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h?.close();
-  if (supervisor && supervisor.exitCode === null) {
-    const exited = new Promise((resolve) => supervisor!.once("exit", resolve));
-    supervisor.kill("SIGTERM");
-    await exited;
-  }
+  await stopSupervisor(supervisor);
   await messaging?.close();
 });
 
@@ -279,23 +275,9 @@ describe.skipIf(skipReason !== "")(`Python services: build → publish → deplo
     const link = join(appsDir, "current");
     const port = await freePort();
     // the main container of a Python pod, in the sidecar's PID namespace
-    supervisor = spawn((venv as { python: string }).python, ["-m", "sfn_runtime.supervise", link], {
-      stdio: ["ignore", "ignore", "inherit"],
-      env: {
-        ...process.env,
-        SFN_HTTP_PORT: String(port),
-        SFN_OIDC_ISSUER: "",
-        SFN_DATABASE_URL: "",
-        SFN_TOPIC_PREFIX: h.topicPrefix,
-        SFN_REPLICA_ID: `py-k8s-pod-${process.pid}`,
-        SFN_LOG_LEVEL: "warn",
-      },
-    });
-    // this run's supervisor only (other test files run supervisors of their own at the same time)
-    const launcher = new KubernetesLauncher({
-      httpPort: port,
-      isSupervisor: (args) => isSupervisorCommand(args) && args.includes(link),
-    });
+    const python = (venv as { python: string }).python;
+    supervisor = startSupervisor(h, [python, "-m", "sfn_runtime.supervise", link], port, "py-k8s-pod");
+    const launcher = supervisorLauncher(port, link);
     await eventually(async () => launcher.findSupervisor(), 30_000, "the Python supervisor");
     await eventually(
       async () => (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined))?.ok,

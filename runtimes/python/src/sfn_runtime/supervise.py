@@ -32,7 +32,7 @@ from typing import Any
 from ._supervise._front import FunctionFront
 from ._supervise._process import AppCommand, FunctionProcess, app_command, free_port
 
-__all__ = ["AppCommand", "Supervisor", "app_command", "main"]
+__all__ = ["AppCommand", "FunctionProcess", "Supervisor", "app_command", "main"]
 
 
 async def _is_ready(port: int) -> bool:

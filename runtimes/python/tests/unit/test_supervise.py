@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from sfn_runtime._supervise._process import FunctionProcess
 from sfn_runtime.errors import ValidationError
 from sfn_runtime.supervise import AppCommand, Supervisor, app_command
 
@@ -66,6 +67,14 @@ class Pod:
         staging.unlink(missing_ok=True)
         staging.symlink_to(target)
         staging.replace(self.link)
+
+    async def deploy(self, label: str) -> FunctionProcess:
+        """Switches the link to ``label``, signals SIGHUP, and waits until that version is ready."""
+        self.point_to(label)
+        await self.signal(self.supervisor.converge)
+        await eventually(lambda: ready(self, label))
+        assert self.supervisor.current is not None
+        return self.supervisor.current
 
     async def signal(self, work: Callable[[], object]) -> None:
         await self.supervisor.enqueue("test", work)  # type: ignore[arg-type]
@@ -128,9 +137,7 @@ async def test_monitoring_mode_then_serves_the_link_target_behind_the_fixed_port
     assert await pod.get("/healthz") == (200, json.dumps({"status": "ok", "function": "none"}))
     assert (await pod.get("/readyz"))[0] == 503
     assert (await pod.get("/other"))[0] == 404
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
+    await pod.deploy("v1")
     # forwarded to the process, which runs under the pod's replica id on a private port of its own
     assert await pod.get("/metrics") == (200, "v1 /metrics pod-1")
     assert pod.supervisor.current is not None
@@ -144,11 +151,7 @@ async def test_monitoring_mode_then_serves_the_link_target_behind_the_fixed_port
 async def test_a_restart_freezes_the_old_process_until_the_new_one_is_ready_then_kills_it(
     pod: Pod, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    old = pod.supervisor.current
-    assert old is not None
+    old = await pod.deploy("v1")
     pod.supervisor._env["READY_AFTER_v2"] = "0.5"
     pod.point_to("v2")
     await pod.signal(pod.supervisor.converge)
@@ -160,11 +163,7 @@ async def test_a_restart_freezes_the_old_process_until_the_new_one_is_ready_then
 
 
 async def test_sigwinch_abandons_a_restart_that_never_gets_ready_and_the_old_one_resumes(pod: Pod) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    old = pod.supervisor.current
-    assert old is not None
+    old = await pod.deploy("v1")
     pod.supervisor._env["READY_AFTER_v3"] = "-1"
     pod.point_to("v3")
     await pod.signal(pod.supervisor.converge)
@@ -191,10 +190,7 @@ async def test_sigwinch_abandons_a_restart_that_never_gets_ready_and_the_old_one
 async def test_a_version_that_crashes_at_start_gives_the_old_process_back_but_never_reads_ready(
     pod: Pod,
 ) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    old = pod.supervisor.current
+    old = await pod.deploy("v1")
     pod.supervisor._env["CRASH_v4"] = "1"
     pod.point_to("v4")
     await pod.signal(pod.supervisor.converge)
@@ -209,10 +205,7 @@ async def test_a_version_that_crashes_at_start_gives_the_old_process_back_but_ne
 
 
 async def test_an_unusable_layer_fails_like_a_crash(pod: Pod) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    old = pod.supervisor.current
+    old = await pod.deploy("v1")
     pod.supervisor._command = app_command
     pod.point_to("v5")
     await pod.signal(pod.supervisor.converge)
@@ -221,11 +214,7 @@ async def test_an_unusable_layer_fails_like_a_crash(pod: Pod) -> None:
 
 
 async def test_a_crash_while_serving_restarts_from_the_link_after_a_back_off(pod: Pod) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    first = pod.supervisor.current
-    assert first is not None
+    first = await pod.deploy("v1")
     assert first.pid is not None
     os.kill(first.pid, signal.SIGKILL)
     await eventually(lambda: first.exited() is not None)
@@ -236,11 +225,7 @@ async def test_a_crash_while_serving_restarts_from_the_link_after_a_back_off(pod
 
 
 async def test_sigusr2_stops_the_function_and_an_unset_link_means_none(pod: Pod) -> None:
-    pod.point_to("v1")
-    await pod.signal(pod.supervisor.converge)
-    await eventually(lambda: ready(pod, "v1"))
-    running = pod.supervisor.current
-    assert running is not None
+    running = await pod.deploy("v1")
     await pod.signal(pod.supervisor.stop)
     assert state(running.pid) == "gone"
     assert await pod.get("/healthz") == (200, json.dumps({"status": "ok", "function": "none"}))
