@@ -53,6 +53,8 @@ export class ProcessLauncher implements Launcher {
   readonly #options: ProcessLauncherOptions;
   #current: FunctionProcess | undefined;
   #previous: FunctionProcess | undefined;
+  /** A process started by `restart` is current and neither confirmed nor reverted yet. */
+  #unconfirmed = false;
 
   constructor(options: ProcessLauncherOptions = {}) {
     this.#options = options;
@@ -89,6 +91,12 @@ export class ProcessLauncher implements Launcher {
   }
 
   async restart(appDir: string): Promise<void> {
+    // Resolved first: a layer it cannot start (a ValidationError) leaves the running process serving,
+    // neither frozen nor stopped, and `revert` then has nothing to undo.
+    const { file, args } = this.#options.command?.(appDir) ?? {
+      file: process.execPath,
+      args: [runtimeEntrypoint(), "start", appDir],
+    };
     if (this.#previous !== undefined && this.#previous.exited() === undefined) {
       // A restart before the last one was confirmed: the frozen, proven process stays the fallback and
       // the unconfirmed one goes (SIGKILL, as in confirm: it holds the sessions the next one takes over).
@@ -102,10 +110,6 @@ export class ProcessLauncher implements Launcher {
       } else await this.#current?.stop(this.#graceMs);
     }
     const port = this.#options.httpPort ?? (await freePort());
-    const { file, args } = this.#options.command?.(appDir) ?? {
-      file: process.execPath,
-      args: [runtimeEntrypoint(), "start", appDir],
-    };
     const env: Record<string, string | undefined> = {
       // As the Node base image sets it (runtimes/node/Dockerfile): less idle memory per function.
       MALLOC_ARENA_MAX: "2",
@@ -121,9 +125,11 @@ export class ProcessLauncher implements Launcher {
       port,
       ...(this.#options.onOutput ? { onOutput: this.#options.onOutput } : {}),
     });
+    this.#unconfirmed = true;
   }
 
   async confirm(): Promise<void> {
+    this.#unconfirmed = false;
     const previous = this.#previous;
     this.#previous = undefined;
     // Its sessions belong to the new process now; a graceful stop would unsubscribe them.
@@ -131,6 +137,8 @@ export class ProcessLauncher implements Launcher {
   }
 
   async revert(): Promise<boolean> {
+    if (!this.#unconfirmed) return this.#current !== undefined && this.#current.exited() === undefined;
+    this.#unconfirmed = false;
     // With a frozen previous process, the failed one holds the sessions the previous one takes back: a
     // graceful stop would unsubscribe them (as in confirm), so it is killed.
     await this.#current?.stop(this.#previous === undefined ? this.#graceMs : 0);
@@ -141,6 +149,7 @@ export class ProcessLauncher implements Launcher {
   }
 
   async stop(): Promise<void> {
+    this.#unconfirmed = false;
     await Promise.all([this.#previous?.stop(0), this.#current?.stop(this.#graceMs)]);
     this.#previous = undefined;
     this.#current = undefined;
