@@ -123,7 +123,7 @@ class Supervisor:
     def _not_ready(self) -> str | None:
         current, target = self.current, self._target()
         if current is not None and current.app_dir != target:
-            return f"{current.app_dir} serves; the link points to {target}"
+            return f"{current.app_dir} serves; the link points to {target or 'nothing'}"
         return None
 
     def _has_fallback(self) -> bool:
