@@ -61,6 +61,16 @@ export class Supervisor {
     return this.#front?.port;
   }
 
+  /** The process started last: serving, or taking over while `previous` is kept frozen. */
+  get current(): RunningFunction | undefined {
+    return this.#launcher.current;
+  }
+
+  /** The frozen process kept while `current` starts, until it is ready or the restart is abandoned. */
+  get previous(): RunningFunction | undefined {
+    return this.#launcher.previous;
+  }
+
   async start(): Promise<void> {
     this.#front = await startFunctionFront({
       port: this.#options.httpPort,

@@ -1,6 +1,7 @@
 """The Python supervisor (``python -m sfn_runtime.supervise``) with real function processes: small HTTP
 servers standing in for the runtime (their ``/readyz`` is what the supervisor watches), an application
-link switched as the sidecar switches it, and the signals the sidecar's kubernetes driver sends."""
+link switched as the sidecar switches it, and the signals the sidecar's kubernetes driver sends. The Node
+supervisor runs the same cases with the same stand-in (packages/sidecar/src/launcher/supervise.test.ts)."""
 
 from __future__ import annotations
 
