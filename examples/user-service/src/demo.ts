@@ -34,14 +34,22 @@ const serviceDir = join(dirname(fileURLToPath(import.meta.url)), "..");
  * — answered twice, executed once.
  */
 export async function runDemo(
-  options: { onStep?: (step: DemoStep) => void; onLog?: (text: string) => void } = {},
+  options: {
+    onStep?: (step: DemoStep) => void;
+    onLog?: (text: string) => void;
+    /** Another implementation of the same contract, e.g. the Python twin (examples/python/user-service). */
+    serviceDir?: string;
+    /** The Python interpreter with sfn-runtime, for a Python service. */
+    pythonCommand?: string;
+  } = {},
 ) {
   const stateDir = mkdtempSync(join(tmpdir(), "sfn-user-service-demo-"));
   const dev = await startDev({
-    serviceDir,
+    serviceDir: options.serviceDir ?? serviceDir,
     stateDir,
     watch: false,
     onLog: (line) => options.onLog?.(line.text),
+    ...(options.pythonCommand ? { pythonCommand: options.pythonCommand } : {}),
   });
   const caller = await DevCaller.connect(dev.session);
   const notifications: unknown[] = [];

@@ -1,11 +1,17 @@
 import { type FSWatcher, mkdirSync, watch, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, relative, sep } from "node:path";
-import { type LoadedServiceConfig, loadServiceConfig } from "@sfn/runtime";
+import {
+  devGrantsSeeder,
+  type LoadedServiceConfig,
+  loadServiceConfig,
+  pythonInterpreter,
+} from "@sfn/runtime";
 import { type DevIssuer, JWT_RESOURCE, startDevIssuer } from "@sfn/testkit";
 import type { DevEndpoints } from "./dev-caller.js";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.js";
-import { type ServiceLogLine, ServiceProcess } from "./service-process.js";
+import { freePort, startEmbeddedDatabase } from "./embedded-database.js";
+import { type ServiceLogLine, ServiceProcess, type ServiceProcessOptions } from "./service-process.js";
 
 export interface DevOptions {
   /** The service directory (holds sfn.config.json). */
@@ -18,6 +24,11 @@ export interface DevOptions {
   watch?: boolean;
   /** Output of the function process and of the dev server itself. */
   onLog?: (line: ServiceLogLine | { stream: "dev"; text: string }) => void;
+  /**
+   * The interpreter that has sfn-runtime installed, for a Python service; default SFN_PYTHON_COMMAND,
+   * else (from a checkout) the runtimes/python venv, else `python3`.
+   */
+  pythonCommand?: string;
 }
 
 /** What `sfn dev` writes to `<stateDir>/session.json` and `~/.cache/sfn/dev/session.json` for `sfn call`. */
@@ -47,7 +58,9 @@ const IGNORED = [".sfn", "node_modules", "dist", ".git", ".turbo", "test-results
 /**
  * `sfn dev`: everything in one process tree, no system packages — aedes (MQTT 3.1.1), the dev OIDC
  * issuer, and the function as a child process on an embedded PGlite database with the shared
- * migrations — restarting the function when its files change.
+ * migrations — restarting the function when its files change. A Node service opens PGlite in its own
+ * process; a Python service (`python -m sfn_runtime`) reaches it through a loopback socket served here
+ * (embedded-database.ts), with one call at a time.
  */
 export async function startDev(options: DevOptions): Promise<DevServer> {
   const config = loadServiceConfig(options.serviceDir);
@@ -76,7 +89,33 @@ export async function startDev(options: DevOptions): Promise<DevServer> {
       SFN_VALIDATE_OUTPUT: "true",
       SFN_LOG_LEVEL: process.env.SFN_LOG_LEVEL || "info",
     };
-    const service = new ServiceProcess({ serviceDir: config.dir, env, onLog: options.onLog });
+    let runtime: ServiceProcessOptions["runtime"];
+    if (config.python !== undefined) {
+      // A Python service: PGlite is served from here (the Node runtime opens it in its own process).
+      const database = await startEmbeddedDatabase({
+        dataDir: join(stateDir, "db"),
+        seed: devGrantsSeeder(config),
+      });
+      opened.push(database);
+      Object.assign(env, {
+        SFN_DATABASE_URL: database.url,
+        SFN_DATABASE: config.config.database ?? "app",
+        SFN_DATABASE_POOL_SIZE: "1", // pglite-socket: one session, so one connection and one call at a time
+        SFN_SHARED_SUBSCRIPTIONS: "false", // aedes has no $share: one connection on the plain topic
+        SFN_CONNECTIONS: "1",
+      });
+      runtime = {
+        file: options.pythonCommand ?? pythonInterpreter(),
+        args: ["-B", "-m", "sfn_runtime", config.python.spec, join(config.dir, config.config.contract)],
+        httpPort: await freePort(),
+      };
+    }
+    const service = new ServiceProcess({
+      serviceDir: config.dir,
+      env,
+      ...(options.onLog ? { onLog: options.onLog } : {}),
+      ...(runtime ? { runtime } : {}),
+    });
     opened.push({ close: () => service.stop() });
     await service.start();
 

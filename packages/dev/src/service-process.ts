@@ -19,8 +19,14 @@ export interface ServiceProcessOptions {
   serviceDir: string;
   env: Record<string, string>;
   onLog?: (line: ServiceLogLine) => void;
-  /** How long the process may take to log "service ready"; default 60 s (PGlite's first start migrates). */
+  /** How long the process may take to get ready; default 60 s (PGlite's first start migrates). */
   readyTimeoutMs?: number;
+  /**
+   * Another runtime than Node's (a Python service): the command, run in the service directory, and its
+   * health port, whose `/readyz` answering 200 means ready. Default: `sfn-runtime start <dir>` under
+   * tsx, ready when it logs "service ready".
+   */
+  runtime?: { file: string; args: string[]; httpPort: number };
 }
 
 /** `sfn-runtime`'s entry script, from @sfn/runtime's package.json. */
@@ -28,6 +34,19 @@ function runtimeCli(): string {
   const manifestPath = require.resolve("@sfn/runtime/package.json");
   const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin: Record<string, string> };
   return join(dirname(manifestPath), manifest.bin["sfn-runtime"]!);
+}
+
+/** Polls `/readyz` on the port until it answers 200 (true) or `running()` turns false. */
+async function pollReady(port: number, running: () => boolean): Promise<boolean> {
+  while (running()) {
+    const response = await fetch(`http://127.0.0.1:${port}/readyz`, {
+      signal: AbortSignal.timeout(1000),
+    }).catch(() => undefined);
+    await response?.body?.cancel();
+    if (response?.status === 200) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return false;
 }
 
 /**
@@ -50,16 +69,29 @@ export class ServiceProcess {
 
   async start(): Promise<void> {
     if (this.#child) throw new Error("the service process is already running");
-    const tsx = pathToFileURL(require.resolve("tsx")).href;
-    const child = spawn(
-      process.execPath,
-      ["--import", tsx, runtimeCli(), "start", this.#options.serviceDir],
-      {
-        cwd: this.#options.serviceDir,
-        env: { ...process.env, NODE_OPTIONS: "", ...this.#options.env },
-        stdio: ["ignore", "pipe", "pipe"],
+    const runtime = this.#options.runtime;
+    const [file, args] = runtime
+      ? [runtime.file, runtime.args]
+      : [
+          process.execPath,
+          [
+            "--import",
+            pathToFileURL(require.resolve("tsx")).href,
+            runtimeCli(),
+            "start",
+            this.#options.serviceDir,
+          ],
+        ];
+    const child = spawn(file, args, {
+      cwd: this.#options.serviceDir,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: "",
+        ...this.#options.env,
+        ...(runtime ? { SFN_HTTP_PORT: String(runtime.httpPort) } : {}),
       },
-    );
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.#child = child;
     this.#exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     void this.#exited.then(() => {
@@ -85,6 +117,8 @@ export class ServiceProcess {
         this.#options.onLog?.(line);
       });
     }
+    if (runtime)
+      void pollReady(runtime.httpPort, () => this.#child === child).then((ok) => ok && markReady());
     const timeoutMs = this.#options.readyTimeoutMs ?? 60_000;
     let timer: NodeJS.Timeout | undefined;
     try {

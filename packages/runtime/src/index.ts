@@ -37,6 +37,7 @@ export {
   type StoredDeadLetter,
 } from "./dlq/dead-letter-store.js";
 export { devGrantsSeeder, loadService } from "./entry/load-service.js";
+export { pythonInterpreter } from "./entry/python-interpreter.js";
 export {
   type LoadedServiceConfig,
   loadServiceConfig,
