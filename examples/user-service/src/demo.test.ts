@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "./demo.js";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -17,6 +17,12 @@ function pythonVenv(): string {
   return run.stdout.trim();
 }
 
+// Creating the venv (pip install from PyPI, once per checkout) can take minutes on a fresh machine.
+let python = "";
+beforeAll(() => {
+  python = pythonVenv();
+}, 600_000);
+
 describe("user-service demo on sfn dev (the README's main job)", () => {
   it.each([
     { language: "TypeScript", options: () => ({}) },
@@ -25,7 +31,7 @@ describe("user-service demo on sfn dev (the README's main job)", () => {
       language: "Python",
       options: () => ({
         serviceDir: join(repo, "examples", "python", "user-service"),
-        pythonCommand: pythonVenv(),
+        pythonCommand: python,
       }),
     },
   ])(

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DevCaller, startDev } from "../src/index.js";
 
 // sfn dev on a Python service (examples/python/user-service): the dev server serves PGlite over a
@@ -20,6 +20,12 @@ function pythonVenv(): string {
   return run.stdout.trim();
 }
 
+// Creating the venv (pip install from PyPI, once per checkout) can take minutes on a fresh machine.
+let python = "";
+beforeAll(() => {
+  python = pythonVenv();
+}, 600_000);
+
 describe("sfn dev with a Python service", () => {
   it("keeps the data across a restart of the function and across a new sfn dev on the same state", async () => {
     const work = mkdtempSync(join(tmpdir(), "sfn-dev-python-"));
@@ -28,7 +34,7 @@ describe("sfn dev with a Python service", () => {
       recursive: true,
       filter: (path) => !/(__pycache__|\.sfn|\.mypy_cache|\.ruff_cache)/.test(path),
     });
-    const options = { serviceDir, stateDir: join(work, "state"), watch: false, pythonCommand: pythonVenv() };
+    const options = { serviceDir, stateDir: join(work, "state"), watch: false, pythonCommand: python };
 
     let dev = await startDev(options);
     let caller = await DevCaller.connect(dev.session);
