@@ -1,26 +1,15 @@
-import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { requirePythonRuntimeVenv } from "@sfn/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { runDemo } from "./demo.js";
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
-/** The runtimes/python venv, created or reused by its own script (lock-guarded, as turbo runs tasks at once). */
-function pythonVenv(): string {
-  const run = spawnSync(
-    join(repo, "runtimes", "python", "scripts", "venv.sh"),
-    ["python", "-c", "import sfn_runtime, sys; print(sys.executable)"],
-    { encoding: "utf8", timeout: 600_000 },
-  );
-  if (run.status !== 0) throw new Error(`runtimes/python/scripts/venv.sh failed: ${run.stderr}`);
-  return run.stdout.trim();
-}
-
 // Creating the venv (pip install from PyPI, once per checkout) can take minutes on a fresh machine.
 let python = "";
-beforeAll(() => {
-  python = pythonVenv();
+beforeAll(async () => {
+  python = await requirePythonRuntimeVenv();
 }, 600_000);
 
 describe("user-service demo on sfn dev (the README's main job)", () => {

@@ -1,7 +1,7 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { requirePythonRuntimeVenv } from "@sfn/testkit";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DevCaller, startDev } from "../src/index.js";
 
@@ -10,20 +10,10 @@ import { DevCaller, startDev } from "../src/index.js";
 // survives a restart of the function (an edit) and a new `sfn dev` on the same state directory.
 const repo = resolve(import.meta.dirname, "..", "..", "..");
 
-function pythonVenv(): string {
-  const run = spawnSync(
-    join(repo, "runtimes", "python", "scripts", "venv.sh"),
-    ["python", "-c", "import sfn_runtime, sys; print(sys.executable)"],
-    { encoding: "utf8", timeout: 600_000 },
-  );
-  if (run.status !== 0) throw new Error(`runtimes/python/scripts/venv.sh failed: ${run.stderr}`);
-  return run.stdout.trim();
-}
-
 // Creating the venv (pip install from PyPI, once per checkout) can take minutes on a fresh machine.
 let python = "";
-beforeAll(() => {
-  python = pythonVenv();
+beforeAll(async () => {
+  python = await requirePythonRuntimeVenv();
 }, 600_000);
 
 describe("sfn dev with a Python service", () => {

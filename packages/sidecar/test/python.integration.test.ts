@@ -1,9 +1,10 @@
-import { type ChildProcess, execFileSync, spawnSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createMessagingClient, type MessagingClient } from "@sfn/messaging";
 import { ANONYMOUS_USER, createClient } from "@sfn/runtime";
+import { pythonRuntimeVenv } from "@sfn/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApplication } from "../src/build/build-application.js";
 import { requestDeploy } from "../src/build/deploy.js";
@@ -23,24 +24,9 @@ import { startSupervisor, stopSupervisor, supervisorLauncher } from "./support/s
 
 const runtimeDir = resolve(dirname(fileURLToPath(import.meta.url)), "../../../runtimes/python");
 
-/**
- * The runtimes/python venv, created (pip install -e from PyPI, once) or reused by its own script — what
- * `pnpm --filter @sfn/runtime-python test` and the conformance runner do. Undefined, with the reason,
- * when it cannot be made (no network for PyPI, no python3).
- */
-function pythonVenv(): { python: string } | { reason: string } {
-  const result = spawnSync(
-    join(runtimeDir, "scripts", "venv.sh"),
-    ["python", "-c", "import sfn_runtime, sys; print(sys.executable)"],
-    { encoding: "utf8", timeout: 600_000 },
-  );
-  if (result.status === 0) return { python: result.stdout.trim() };
-  return {
-    reason: `runtimes/python/scripts/venv.sh failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr.trim().split("\n").slice(-3).join(" | ")}`,
-  };
-}
-
-const venv = pythonVenv();
+// The runtimes/python venv (created or reused by its own script); with the reason when it cannot be made
+// (no network for PyPI, no python3). Top-level await: the describe below is skipped on that reason.
+const venv = await pythonRuntimeVenv();
 const skipReason = "reason" in venv ? ` — SKIPPED: the Python venv is unavailable: ${venv.reason}` : "";
 
 let h: Harness;

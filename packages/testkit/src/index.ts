@@ -43,6 +43,7 @@ export {
 export { connectMqtt, enableNoDelay } from "./mqtt.js";
 export { type PrivateBroker, type PrivateBrokerOptions, startPrivateBroker } from "./private-broker.js";
 export { type ProbeResult, probeMqtt, probeOidc, probePostgres } from "./probes.js";
+export { type PythonVenv, pythonRuntimeVenv, requirePythonRuntimeVenv } from "./python-venv.js";
 export { createScratchDatabase, type ScratchDatabase } from "./scratch-database.js";
 export {
   currentFixtureEnv,
