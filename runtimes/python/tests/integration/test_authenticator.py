@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import socket
 import time
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import httpx
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -121,3 +123,37 @@ async def test_unreachable_issuer_is_a_retryable_system_error() -> None:
         assert caught.value.retryable
         assert caught.value.details == {"reason": "issuer_unavailable"}
         assert not isinstance(caught.value, UnauthorizedError)
+
+
+async def test_warm_fetches_discovery_and_keys_so_validation_needs_no_request() -> None:
+    requests: list[str] = []
+
+    async def count(request: httpx.Request) -> None:
+        requests.append(request.url.path)
+
+    async with httpx.AsyncClient(timeout=5.0, event_hooks={"request": [count]}) as http:
+        auth = OidcAuthenticator(OIDC_ISSUER, audience=OIDC_AUDIENCE, http_client=http)
+        await auth.warm()
+        assert requests == ["/.well-known/openid-configuration", "/jwks"]
+        await auth.warm()  # already warm: nothing fetched again
+        assert len(requests) == 2
+        # many calls at once right after a (re)start: every one validates from memory
+        tokens = [await mint_token(name) for name in ("alice", "bob", "carol")]
+        users = await asyncio.gather(*(auth.validate_token(t) for t in tokens * 20))
+        assert {u.user_id for u in users} == {u.user_id for u in users[:3]}
+        assert len(requests) == 2
+
+
+async def test_warm_gives_up_at_its_deadline_with_issuer_unavailable() -> None:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    async with OidcAuthenticator(f"http://127.0.0.1:{port}", audience=OIDC_AUDIENCE) as auth:
+        started = time.monotonic()
+        with pytest.raises(SfnSystemError) as caught:
+            await auth.warm(deadline=timedelta(seconds=1))
+        elapsed = time.monotonic() - started
+    assert caught.value.code == "SFN_UNAUTHENTICATED"
+    assert caught.value.details == {"reason": "issuer_unavailable"}
+    assert caught.value.retryable is True
+    assert 0.5 <= elapsed < 3  # retried with back-off, then gave up

@@ -91,6 +91,24 @@ class OidcAuthenticator:
         if self._owns_http:
             await self._http.aclose()
 
+    async def warm(self, *, deadline: timedelta = timedelta(seconds=30)) -> None:
+        """Fetches the issuer's discovery document and (for JWTs) its key set now, retrying with back-off
+        (0.1 s doubling to 2 s) until ``deadline``, as @sfn/authenticator discovers at creation. A host
+        calls it before it takes calls: after a (re)start the first calls then validate from memory,
+        instead of all waiting on, and failing with, one slow fetch. Raises ``SystemError``
+        ``issuer_unavailable`` when the deadline passes; validation keeps fetching lazily after that."""
+        until = time.monotonic() + deadline.total_seconds()
+        delay = 0.1
+        while True:
+            try:
+                await self._issuer.warm(keys=self.mode != "introspection")
+                return
+            except SfnError:
+                if time.monotonic() + delay > until:
+                    raise
+            await asyncio.sleep(delay)
+            delay = min(2.0, delay * 2)
+
     async def validate_token(self, token: str) -> UserContext:
         """Validates a token (with or without ``Bearer ``); raises ``Unauthorized`` or ``SystemError``."""
         raw = strip_bearer(token)

@@ -61,6 +61,14 @@ class Issuer:
                 unnamed.append(key)
         self._keys, self._unnamed, self._fetched_at = keys, unnamed, time.monotonic()
 
+    async def warm(self, *, keys: bool) -> None:
+        """Fetches discovery and, with ``keys``, the JWKS now (unless already fetched)."""
+        await self.metadata()
+        if keys:
+            async with self._lock:
+                if self._fetched_at == 0.0:
+                    await self._refresh()
+
     async def key_for(self, kid: str | None) -> jwt.PyJWK | None:
         """The key named ``kid``; an unknown kid refreshes the JWKS once per 30 s."""
         async with self._lock:

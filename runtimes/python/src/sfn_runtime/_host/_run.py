@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from ..errors import ValidationError
+from ..errors import SfnError, ValidationError
 from ._authoring import ServiceDefinition
 from ._service_host import ServiceHost
 
@@ -177,6 +177,13 @@ async def run_service(
     port = _setting(env, "SFN_HTTP_PORT")
     health_port = None if port is None else _integer(env, "SFN_HTTP_PORT", 0, 0, 65_535)
     authenticator = _authenticator(env)
+    if authenticator is not None:
+        try:
+            await authenticator.warm()
+        except SfnError as error:  # the issuer is down: start anyway, validation retries per token
+            logging.getLogger("sfn_runtime.host").warning(
+                "issuer %s not reachable yet: %s", authenticator.issuer, error
+            )
     data_stores = None
     database_url = _setting(env, "SFN_DATABASE_URL")
     if database_url is not None:
