@@ -7,10 +7,10 @@ import {
   loadServiceConfig,
   pythonInterpreter,
 } from "@sfn/runtime";
-import { type DevIssuer, JWT_RESOURCE, startDevIssuer } from "@sfn/testkit";
+import { type DevIssuer, freePort, JWT_RESOURCE, startDevIssuer } from "@sfn/testkit";
 import type { DevEndpoints } from "./dev-caller.js";
 import { type EmbeddedBroker, startEmbeddedBroker } from "./embedded-broker.js";
-import { freePort, startEmbeddedDatabase } from "./embedded-database.js";
+import { startEmbeddedDatabase } from "./embedded-database.js";
 import { type ServiceLogLine, ServiceProcess, type ServiceProcessOptions } from "./service-process.js";
 
 export interface DevOptions {

@@ -1,7 +1,7 @@
-import { createServer } from "node:net";
 import { PGlite } from "@electric-sql/pglite";
 import { PGLiteSocketServer } from "@electric-sql/pglite-socket";
 import { migrate, pgliteDriver, type SqlDriver } from "@sfn/datastore";
+import { freePort } from "@sfn/testkit";
 
 export interface EmbeddedDatabase {
   /** `postgres://postgres@127.0.0.1:<port>/postgres?sslmode=disable` */
@@ -14,15 +14,6 @@ export interface EmbeddedDatabaseOptions {
   dataDir: string;
   /** Runs after the migrations, e.g. the grants of `sfn.config.json`'s `dev`. */
   seed?: (driver: SqlDriver) => Promise<void>;
-}
-
-/** A free loopback port (bound and released). */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /**

@@ -40,6 +40,7 @@ export {
   stopFixture,
   upFixture,
 } from "./fixture.js";
+export { freePort } from "./free-port.js";
 export { connectMqtt, enableNoDelay } from "./mqtt.js";
 export { type PrivateBroker, type PrivateBrokerOptions, startPrivateBroker } from "./private-broker.js";
 export { type ProbeResult, probeMqtt, probeOidc, probePostgres } from "./probes.js";

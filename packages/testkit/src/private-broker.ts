@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connectAsync, type IClientOptions } from "mqtt";
+import { freePort } from "./free-port.js";
 
 /**
  * A Mosquitto of a test's own, for tests that stop and start the broker: restarting the shared fixture
@@ -31,14 +31,6 @@ function mosquittoBinary(): string {
   if (!path)
     throw new Error("mosquitto is not installed (the fixture installs it: pnpm exec sfn-fixture up)");
   return path;
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 export interface PrivateBrokerOptions {

@@ -29,7 +29,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from ._supervise._front import FunctionFront
+from ._supervise._front import FunctionFront, forward
 from ._supervise._process import AppCommand, FunctionProcess, app_command, free_port
 
 __all__ = ["AppCommand", "FunctionProcess", "Supervisor", "app_command", "main"]
@@ -37,18 +37,10 @@ __all__ = ["AppCommand", "FunctionProcess", "Supervisor", "app_command", "main"]
 
 async def _is_ready(port: int) -> bool:
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 1)
+        reply = await asyncio.wait_for(forward(port, "/readyz"), 1)
     except (OSError, TimeoutError):
         return False
-    try:
-        writer.write(b"GET /readyz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        await writer.drain()
-        status = await asyncio.wait_for(reader.readline(), 1)
-        return status.split(b" ")[1:2] == [b"200"]
-    except (OSError, TimeoutError):
-        return False
-    finally:
-        writer.close()
+    return reply.split(b" ", 2)[1:2] == [b"200"]
 
 
 class Supervisor:
@@ -200,10 +192,12 @@ class Supervisor:
         self._generation += 1
         previous, current = self.previous, self.current
         self.previous = self.current = None
-        await asyncio.gather(
-            previous.stop(0) if previous else asyncio.sleep(0),
-            current.stop(self._grace) if current else asyncio.sleep(0),
-        )
+        stopping = []
+        if previous is not None:
+            stopping.append(previous.stop(0))  # frozen: it could not drain
+        if current is not None:
+            stopping.append(current.stop(self._grace))
+        await asyncio.gather(*stopping)
 
     def _watch(self, generation: int, process: FunctionProcess) -> None:
         self._spawned(asyncio.ensure_future(self._confirm_when_ready(generation, process)))

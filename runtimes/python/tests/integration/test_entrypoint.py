@@ -21,6 +21,21 @@ from .conftest import MQTT_URL
 ROOT = Path(__file__).resolve().parents[2]
 
 
+async def _start_entrypoint(
+    contract: Path, env: dict[str, str], stderr: int | None = None
+) -> asyncio.subprocess.Process:
+    """``python -m sfn_runtime`` on the test service and ``contract``, as the base image runs it."""
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "sfn_runtime",
+        "tests.integration._entry_service:PyEntry",
+        str(contract),
+        env=env,
+        stderr=stderr,
+    )
+
+
 async def test_entrypoint_serves_and_stops_on_sigterm(prefix: str, tmp_path: Path) -> None:
     contract = tmp_path / "contract.json"
     contract.write_text(json.dumps(CONTRACT))
@@ -37,14 +52,7 @@ async def test_entrypoint_serves_and_stops_on_sigterm(prefix: str, tmp_path: Pat
         "SFN_DATABASE_URL": "",
         "PYTHONPATH": str(ROOT),
     }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sfn_runtime",
-        "tests.integration._entry_service:PyEntry",
-        str(contract),
-        env=env,
-    )
+    process = await _start_entrypoint(contract, env)
     try:
         async with httpx.AsyncClient() as http:
             for _ in range(100):
@@ -77,16 +85,9 @@ async def _run_entrypoint(
     contract.write_text(json.dumps(CONTRACT))
     if config is not None:
         (tmp_path / "sfn.config.json").write_text(config)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "sfn_runtime",
-        "tests.integration._entry_service:PyEntry",
-        str(contract),
-        env={
-            **(env if env is not None else {**os.environ, "SFN_MQTT_URL": MQTT_URL}),
-            "PYTHONPATH": str(ROOT),
-        },
+    process = await _start_entrypoint(
+        contract,
+        {**(env if env is not None else {**os.environ, "SFN_MQTT_URL": MQTT_URL}), "PYTHONPATH": str(ROOT)},
         stderr=asyncio.subprocess.PIPE,
     )
     _, stderr = await asyncio.wait_for(process.communicate(), 15)

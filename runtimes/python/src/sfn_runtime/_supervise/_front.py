@@ -63,13 +63,14 @@ class FunctionFront:
         if path == "/readyz" and (reason := self._not_ready()) is not None:
             return _response(503, {"ready": False, "function": "previous", "reason": reason})
         try:
-            return await asyncio.wait_for(_forward(port, target_path), 5)
+            return await asyncio.wait_for(forward(port, target_path), 5)
         except (OSError, TimeoutError) as error:
             message = str(error) or f"no answer from port {port} within 5 s"
             return _response(503, {"ready": False, "function": "starting", "error": message})
 
 
-async def _forward(port: int, path: str) -> bytes:
+async def forward(port: int, path: str) -> bytes:
+    """GET ``path`` from the process on ``port``: its whole HTTP reply (the runtime closes after it)."""
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     try:
         writer.write(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n".encode())
