@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 from ..errors import ValidationError
 
@@ -130,13 +131,13 @@ class FunctionProcess:
             return cls(app_dir, port, None, str(error))
         return cls(app_dir, port, process)
 
-    async def _pump(self, stream: asyncio.StreamReader, out: object) -> None:
+    async def _pump(self, stream: asyncio.StreamReader, out: TextIO) -> None:
         while line := await stream.readline():
             text = line.decode("utf-8", "replace").rstrip("\n")
             if text:
                 self._tail.append(text)
             with contextlib.suppress(Exception):
-                print(text, file=out, flush=True)  # type: ignore[call-overload]
+                print(text, file=out, flush=True)
 
     async def _wait(self) -> None:
         assert self._process is not None
